@@ -1,0 +1,42 @@
+# make run: set up and run mall-pa on the example store.  make test: set up and run every check.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+MEDIA  := music/.generated
+DATE   ?= $(shell date +%F)
+
+.PHONY: run test lint typecheck unit bench media clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+$(MEDIA): $(STAMP) tools/make_example_media.py
+	$(BIN)/python tools/make_example_media.py
+
+media: $(MEDIA)
+
+run: $(MEDIA)
+	$(BIN)/mall-pa check --config mall-pa.toml --date $(DATE)
+	$(BIN)/mall-pa simulate --config mall-pa.toml --date $(DATE) --format table
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(MEDIA)
+	$(BIN)/pytest
+
+test: lint typecheck unit
+
+bench: $(MEDIA)
+	$(BIN)/python bench/simulate_day.py
+
+clean:
+	rm -rf $(VENV) music stings scripts_library/*.ogg .mall-pa .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""mall-pa: the PA broadcast and switchboard scheduler of a mall's service desk."""

@@ -1,0 +1,1 @@
+"""Loading the store's inputs (config, playlists, scripts, events) into model objects."""

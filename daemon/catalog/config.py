@@ -1,0 +1,245 @@
+"""The store's TOML config, validated on load.
+
+`load_config(path)` returns a `Config` or raises `InputError` listing every problem found:
+file, key, what was expected, what was found. Relative paths resolve against the config
+file's folder.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from daemon.catalog.fields import Fields, describe, read_toml
+from daemon.catalog.problems import InputError, Problem
+
+__all__ = ["BreaksConfig", "Config", "DaypartConfig", "StoreConfig", "Zone", "load_config"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoreConfig:
+    name: str
+    timezone: ZoneInfo
+    opening: time
+    closing: time  # time.max stands for 24:00
+
+
+@dataclass(frozen=True, slots=True)
+class DaypartConfig:
+    name: str
+    start: time
+    end: time
+    playlist: Path
+    shuffle: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BreaksConfig:
+    intro: Path
+    outro: Path
+    max_announcements: int
+    urgent_max_wait_seconds: float
+    urgent_fade_seconds: float
+    emergency_fade_seconds: float
+    alert: Path | None  # attention tone before each emergency message
+
+
+@dataclass(frozen=True, slots=True)
+class Zone:
+    name: str
+    gain_db: float
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    file: Path
+    store: StoreConfig
+    opening_song: Path | None
+    closing_song: Path | None
+    dayparts: tuple[DaypartConfig, ...]
+    breaks: BreaksConfig
+    scripts_dir: Path
+    state_dir: Path
+    zones: tuple[Zone, ...]
+
+
+def load_config(path: Path) -> Config:
+    path = Path(path)
+    problems: list[Problem] = []
+    root = Fields(path, read_toml(path, "config"), "", problems)
+    base = path.parent
+    root.only(["store", "music", "breaks", "library", "daemon", "zones"])
+
+    store = _store(root.sub("store"))
+    music = root.sub("music")
+    music.only(["opening_song", "closing_song", "daypart"])
+    dayparts = tuple(_daypart(f, base, i) for i, f in enumerate(music.table_list("daypart")))
+    if not dayparts and "daypart" not in music.table:
+        music.problem(
+            "daypart",
+            "at least one [[music.daypart]]",
+            "none",
+            "each daypart names a start, an end and a playlist",
+        )
+    if store is not None:
+        _check_coverage(music, store, [d for d in dayparts if d is not None])
+
+    breaks = root.sub("breaks")
+    breaks.only(
+        [
+            "intro",
+            "outro",
+            "max_announcements",
+            "urgent_max_wait_seconds",
+            "urgent_fade_seconds",
+            "emergency_fade_seconds",
+            "alert",
+        ]
+    )
+    intro, outro = breaks.path("intro", base), breaks.path("outro", base)
+    library = root.sub("library")
+    library.only(["scripts"])
+    scripts_dir = library.path("scripts", base)
+    daemon = root.sub("daemon", required=False)
+    daemon.only(["state_dir"])
+
+    breaks_config = _breaks(breaks, base, intro, outro)
+    state_dir = daemon.path("state_dir", base, required=False) or base / ".mall-pa"
+    zones = tuple(_zones(root))
+    opening_song = music.path("opening_song", base, required=False)
+    closing_song = music.path("closing_song", base, required=False)
+    if problems or store is None or breaks_config is None or scripts_dir is None:
+        raise InputError(problems)
+    return Config(
+        file=path,
+        store=store,
+        opening_song=opening_song,
+        closing_song=closing_song,
+        dayparts=tuple(d for d in dayparts if d is not None),
+        breaks=breaks_config,
+        scripts_dir=scripts_dir,
+        state_dir=state_dir,
+        zones=zones,
+    )
+
+
+def _breaks(
+    fields: Fields, base: Path, intro: Path | None, outro: Path | None
+) -> BreaksConfig | None:
+    max_announcements = fields.integer("max_announcements", 3, minimum=1)
+    urgent_wait = fields.number("urgent_max_wait_seconds", 45.0)
+    urgent_fade = fields.number("urgent_fade_seconds", 2.0)
+    emergency_fade = fields.number("emergency_fade_seconds", 0.02)
+    if emergency_fade is not None and emergency_fade > 0.05:
+        fields.problem(
+            "emergency_fade_seconds",
+            "at most 0.05 (an emergency cuts in at once)",
+            describe(fields.table["emergency_fade_seconds"]),
+            "leave it out for the default, 0.02",
+        )
+    alert = fields.path("alert", base, required=False)
+    if (
+        intro is None
+        or outro is None
+        or max_announcements is None
+        or urgent_wait is None
+        or urgent_fade is None
+        or emergency_fade is None
+    ):
+        return None
+    return BreaksConfig(
+        intro, outro, max_announcements, urgent_wait, urgent_fade, emergency_fade, alert
+    )
+
+
+def _store(fields: Fields) -> StoreConfig | None:
+    fields.only(["name", "timezone", "opening", "closing"])
+    name = fields.text("name")
+    zone_name = fields.text("timezone", required=False, default="Asia/Shanghai")
+    zone = None
+    try:
+        zone = ZoneInfo(zone_name or "")
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Asia" is a folder
+        close = difflib.get_close_matches(zone_name or "", sorted(available_timezones()), n=1)
+        fields.problem(
+            "timezone",
+            'an IANA time zone like "Asia/Shanghai"',
+            f'"{zone_name}"',
+            f'did you mean "{close[0]}"?' if close else "use Region/City, like Asia/Taipei",
+        )
+    opening, closing = fields.clock("opening"), fields.clock("closing")
+    if opening and closing and not opening < closing:
+        fields.problem(
+            "closing",
+            f"a time after opening ({opening:%H:%M})",
+            f"{closing:%H:%M}",
+            "mall-pa does not support business days that cross midnight",
+        )
+    if name is None or zone is None or opening is None or closing is None:
+        return None
+    return StoreConfig(name, zone, opening, closing)
+
+
+def _daypart(fields: Fields, base: Path, index: int) -> DaypartConfig | None:
+    fields.only(["name", "start", "end", "playlist", "order"])
+    start, end = fields.clock("start"), fields.clock("end")
+    playlist = fields.path("playlist", base)
+    order = fields.choice("order", ["sequential", "shuffle"], "sequential")
+    name = fields.text("name", required=False) or (playlist.stem if playlist else f"daypart{index}")
+    if start and end and not start < end:
+        fields.problem("end", f"a time after start ({start:%H:%M})", f"{end:%H:%M}")
+        return None
+    if start is None or end is None or playlist is None:
+        return None
+    return DaypartConfig(name, start, end, playlist, order == "shuffle")
+
+
+def _check_coverage(music: Fields, store: StoreConfig, dayparts: list[DaypartConfig]) -> None:
+    """Dayparts must cover business hours with no gap and no overlap (B3: music never stops)."""
+    at = store.opening  # music is planned up to here
+    last: DaypartConfig | None = None  # the daypart that ends last so far
+    for part in sorted(dayparts, key=lambda d: d.start):
+        if last is not None and part.start < last.end:
+            music.problem(
+                "daypart",
+                "dayparts that do not overlap",
+                f'"{part.name}" starting at {_hhmm(part.start)}, '
+                f'before "{last.name}" ends at {_hhmm(last.end)}',
+                "make each daypart start where the one before it ends",
+            )
+        elif part.start > at and at < store.closing:
+            music.problem(
+                "daypart",
+                "dayparts covering business hours without gaps",
+                f"no music between {_hhmm(at)} and {_hhmm(part.start)}",
+                "extend a daypart or add one for that time",
+            )
+        at = max(at, part.end)
+        last = part if last is None or part.end > last.end else last
+    if dayparts and at < store.closing:
+        music.problem(
+            "daypart",
+            "dayparts covering business hours without gaps",
+            f"no music between {_hhmm(at)} and closing ({_hhmm(store.closing)})",
+            "extend the last daypart to closing time",
+        )
+
+
+def _zones(root: Fields) -> list[Zone]:
+    zones: list[Zone] = []
+    for fields in root.table_list("zones"):
+        fields.only(["name", "gain_db"])
+        name = fields.text("name")
+        gain = fields.number("gain_db", 0.0, minimum=-60.0) or 0.0
+        if name and any(z.name == name for z in zones):
+            fields.problem("name", "a zone name used once", f'"{name}" again')
+        elif name:
+            zones.append(Zone(name, gain))
+    return zones
+
+
+def _hhmm(clock: time) -> str:
+    return "24:00" if clock == time.max else clock.strftime("%H:%M")

@@ -1,0 +1,217 @@
+"""The scripts library: one TOML file per script (the loose-leaf binder of B4-B6).
+
+`load_scripts(folder, ...)` returns every script, approved or not (the day plan airs only
+approved ones; `check` lists the rest), or raises `InputError` with every problem of every
+file, so the planner can fix them all in one go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from daemon.catalog.fields import Fields, describe, read_toml
+from daemon.catalog.problems import InputError, Problem
+from daemon.model import Script, ScriptKind, Track
+from daemon.recurrence import parse_window, weekday_names
+
+__all__ = ["load_scripts"]
+
+_COMMON = ["id", "kind", "title", "text", "audio", "approved_by", "approved_at", "zones"]
+_BY_KIND = {
+    ScriptKind.FIXED: ["slots", "order"],
+    ScriptKind.CAMPAIGN: [
+        "valid_from",
+        "valid_until",
+        "weekdays",
+        "dayparts",
+        "every_songs",
+        "every_minutes",
+        "max_per_day",
+        "order",
+    ],
+    ScriptKind.EMERGENCY: ["repeat_every_seconds"],
+}
+
+
+def load_scripts(
+    folder: Path,
+    probe: Callable[[Path], Track],
+    zones: Iterable[str] = (),
+    dayparts: Iterable[str] = (),
+) -> list[Script]:
+    """Load every `*.toml` in `folder` (sorted by name). `probe` measures recorded audio.
+
+    `zones` and `dayparts` are the names the config defines; scripts may only refer to those.
+    """
+    if not folder.is_dir():
+        raise InputError(
+            [
+                Problem(
+                    folder,
+                    "",
+                    "the scripts library folder",
+                    "no such folder",
+                    "check [library] scripts in the config",
+                )
+            ]
+        )
+    problems: list[Problem] = []
+    scripts: list[Script] = []
+    seen: dict[str, Path] = {}
+    for file in sorted(folder.glob("*.toml")):
+        try:
+            table = read_toml(file, "script")
+        except InputError as err:
+            problems.extend(err.problems)
+            continue
+        script = _script(Fields(file, table, "", problems), probe, set(zones), set(dayparts))
+        if script is None:
+            continue
+        if script.id in seen:
+            problems.append(
+                Problem(
+                    file,
+                    "id",
+                    "an id no other script uses",
+                    f'"{script.id}", also used by {seen[script.id].name}',
+                    "give each script its own id",
+                )
+            )
+            continue
+        seen[script.id] = file
+        scripts.append(script)
+    if problems:
+        raise InputError(problems)
+    return scripts
+
+
+def _script(
+    f: Fields, probe: Callable[[Path], Track], zones: set[str], dayparts: set[str]
+) -> Script | None:
+    kind_name = f.choice("kind", [k.value for k in ScriptKind], "", required=True)
+    if not kind_name:
+        f.only(_COMMON + [k for keys in _BY_KIND.values() for k in keys])
+        return None
+    kind = ScriptKind(kind_name)
+    own = _BY_KIND[kind]
+    for key in f.table:
+        if key not in _COMMON and key not in own and any(key in keys for keys in _BY_KIND.values()):
+            f.problem(
+                key,
+                f"only keys a {kind} script uses",
+                f'"{key}"',
+                f"{key} belongs to another kind of script; remove it or change kind",
+            )
+    f.only(_COMMON + [k for keys in _BY_KIND.values() for k in keys])
+
+    script_id, title = f.text("id"), f.text("title")
+    audio_path = f.path("audio", f.file.parent, required=False)
+    if audio_path is None and "text" not in f.table:
+        f.missing(
+            "text",
+            "the text to read, or an audio recording",
+            'add text = "..." or audio = "recording.mp3"',
+        )
+    text = f.text("text", required=False, default="")
+    audio = probe(audio_path) if audio_path else None
+    if audio is not None and not audio.playable:
+        f.problem(
+            "audio",
+            "a playable recording (mp3, ogg vorbis, flac or wav)",
+            f"{audio_path}: {audio.problem or 'cannot be played'}",
+            "fix the file or remove the audio key",
+        )
+    script_zones = f.texts("zones")
+    for zone in script_zones:
+        if zones and zone not in zones:
+            f.problem("zones", f"zones from the config ({', '.join(sorted(zones))})", f'"{zone}"')
+    approved_by = f.text("approved_by", required=False)
+    approved_at = f.day("approved_at")
+    if (approved_by is None) != (approved_at is None):
+        given, missing = ("approved_by", "approved_at")[:: 1 if approved_at is None else -1]
+        f.problem(
+            missing,
+            "approved_by and approved_at together",
+            f"{given} without {missing}",
+            "approval (B6) records who approved the script and when",
+        )
+    if script_id is None or title is None:
+        return None
+    base = Script(
+        id=script_id,
+        kind=kind,
+        title=title,
+        text=text or "",
+        source_file=f.file,
+        audio=audio,
+        approved_by=approved_by,
+        approved_at=approved_at,
+        zones=script_zones,
+    )
+    if kind is ScriptKind.FIXED:
+        return _fixed(f, base)
+    if kind is ScriptKind.CAMPAIGN:
+        return _campaign(f, base, dayparts)
+    return replace(base, repeat_every_seconds=f.number("repeat_every_seconds", 30.0) or 0.0)
+
+
+def _fixed(f: Fields, base: Script) -> Script:
+    times = f.texts("slots", 'a list of times like ["10:30", "15:30"]')
+    slots = [f.clock_value("slots", v) for v in times]
+    if not f.table.get("slots"):
+        f.problem(
+            "slots",
+            'one or more times, like slots = ["10:30", "15:30"]',
+            "none",
+            "a fixed script airs at its slot times (B4)",
+        )
+    return replace(
+        base, slots=tuple(sorted(s for s in slots if s)), order=f.integer("order", 0) or 0
+    )
+
+
+def _campaign(f: Fields, base: Script, dayparts: set[str]) -> Script:
+    valid_from, valid_until = f.day("valid_from"), f.day("valid_until")
+    if valid_from and valid_until and valid_until < valid_from:
+        f.problem("valid_until", f"a date on or after valid_from ({valid_from})", str(valid_until))
+    weekdays: set[int] = set()
+    for value in f.table.get("weekdays", []) if isinstance(f.table.get("weekdays"), list) else []:
+        day = value if isinstance(value, int) else weekday_names.get(str(value).strip().lower())
+        if isinstance(day, int) and not isinstance(day, bool) and 1 <= day <= 7:
+            weekdays.add(day)
+        else:
+            f.problem(
+                "weekdays", 'weekdays as 1-7 (Monday = 1) or names like "sat"', describe(value)
+            )
+    if "weekdays" in f.table and not isinstance(f.table["weekdays"], list):
+        f.problem("weekdays", 'a list like ["sat", "sun"]', describe(f.table["weekdays"]))
+    parts = f.texts("dayparts")
+    for part in parts:
+        if part not in dayparts and parse_window(part) is None:
+            known = ", ".join(sorted(dayparts)) or "none are named"
+            f.problem(
+                "dayparts", f'daypart names ({known}) or windows like "10:00-14:00"', f'"{part}"'
+            )
+    every_songs = f.integer("every_songs", minimum=1)
+    every_minutes = f.number("every_minutes", minimum=1.0)
+    if (every_songs is None) == (every_minutes is None):
+        both = every_songs is not None
+        f.problem(
+            "every_songs",
+            "exactly one of every_songs or every_minutes",
+            "both" if both else "neither",
+            "remove one of them" if both else "say how often the campaign airs (B5)",
+        )
+    return replace(
+        base,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        weekdays=frozenset(weekdays),
+        dayparts=parts,
+        every_songs=every_songs,
+        every_minutes=every_minutes,
+        max_per_day=f.integer("max_per_day", minimum=1),
+        order=f.integer("order", 0) or 0,
+    )

@@ -1,0 +1,127 @@
+"""One business day's plan, built before opening from the catalog (B3). Pure given the catalog.
+
+`build_day_plan(catalog, day)` resolves every wall-clock rule of that date (opening and
+closing, dayparts, fixed slots, campaign windows) to instants in the store's time zone,
+keeps only approved scripts (B6), and returns the plan with notes for the desk: slots
+that fall outside business hours, scripts that will not air and why.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from zoneinfo import ZoneInfo
+
+from daemon.catalog.load import Catalog
+from daemon.model import Campaign, Daypart, DayPlan, FixedSlot, Instant, Script, ScriptKind
+from daemon.recurrence import local_instant, parse_window
+from daemon.speech.estimate import speech_seconds
+
+__all__ = ["build_day_plan", "emergency_presets", "script_duration"]
+
+
+def script_duration(script: Script) -> float:
+    """Seconds on air: the announcer's recording if there is one (B7), else the spoken text."""
+    if script.audio is not None and script.audio.playable and script.audio.duration:
+        return script.audio.duration
+    return speech_seconds(script.text)
+
+
+def emergency_presets(catalog: Catalog) -> dict[str, Script]:
+    """Approved emergency scripts by id: the ones an emergency call may name."""
+    return {s.id: s for s in catalog.scripts if s.kind is ScriptKind.EMERGENCY and s.approved}
+
+
+def build_day_plan(catalog: Catalog, day: date) -> tuple[DayPlan, list[str]]:
+    config = catalog.config
+    zone = config.store.timezone
+
+    def at(clock: time) -> Instant:
+        return local_instant(day, clock, zone)
+
+    opening, closing = at(config.store.opening), at(config.store.closing)
+    notes: list[str] = []
+    dayparts = tuple(
+        Daypart(
+            at(p.start), at(p.end), p.name, p.playlist, catalog.playlists[p.playlist], p.shuffle
+        )
+        for p in sorted(config.dayparts, key=lambda p: p.start)
+    )
+    windows_by_name = {p.name: (p.start, p.end) for p in dayparts}
+    fixed: list[FixedSlot] = []
+    campaigns: list[Campaign] = []
+    for script in catalog.scripts:
+        if not script.approved:
+            notes.append(f"{script.id}: not approved by planning (B6), will not air")
+            continue
+        if script.kind is ScriptKind.FIXED:
+            for slot in script.slots:
+                due = at(slot)
+                if opening <= due < closing:
+                    fixed.append(FixedSlot(due, script, script_duration(script)))
+                else:
+                    notes.append(
+                        f"{script.id}: slot {slot:%H:%M} is outside business hours, it will not air"
+                    )
+        elif script.kind is ScriptKind.CAMPAIGN:
+            reason = _not_today(script, day)
+            if reason:
+                notes.append(f"{script.id}: {reason}")
+                continue
+            windows = _campaign_windows(script, windows_by_name, day, zone, opening, closing)
+            campaigns.append(Campaign(script, windows, script_duration(script)))
+    plan = DayPlan(
+        day=day,
+        zone=zone,
+        day_start=local_instant(day, time(0), zone),
+        day_end=local_instant(day + timedelta(days=1), time(0), zone),
+        opening=opening,
+        closing=closing,
+        dayparts=dayparts,
+        intro=catalog.intro,
+        outro=catalog.outro,
+        fixed=tuple(sorted(fixed, key=lambda s: (s.due, s.script.order, s.script.id))),
+        campaigns=tuple(campaigns),
+        opening_song=catalog.opening_song,
+        closing_song=catalog.closing_song,
+        alert=catalog.alert,
+        max_announcements=config.breaks.max_announcements,
+        urgent_max_wait=config.breaks.urgent_max_wait_seconds,
+        urgent_fade=config.breaks.urgent_fade_seconds,
+        emergency_fade=config.breaks.emergency_fade_seconds,
+        seed=int(day.strftime("%Y%m%d")),
+    )
+    return plan, notes
+
+
+def _not_today(script: Script, day: date) -> str:
+    if script.valid_from and day < script.valid_from:
+        return f"campaign starts on {script.valid_from}"
+    if script.valid_until and day > script.valid_until:
+        return f"campaign ended on {script.valid_until}"
+    if script.weekdays and day.isoweekday() not in script.weekdays:
+        return "campaign does not run on this weekday"
+    return ""
+
+
+def _campaign_windows(
+    script: Script,
+    named: dict[str, tuple[Instant, Instant]],
+    day: date,
+    zone: ZoneInfo,
+    opening: Instant,
+    closing: Instant,
+) -> tuple[tuple[Instant, Instant], ...]:
+    """The campaign's dayparts as instants, clipped to business hours; all day if none."""
+    if not script.dayparts:
+        return ((opening, closing),)
+    windows = []
+    for part in script.dayparts:
+        if part in named:
+            start, end = named[part]
+        else:
+            clocks = parse_window(part)
+            assert clocks is not None  # the scripts loader refused anything else
+            start, end = (local_instant(day, c, zone) for c in clocks)
+        if max(start, opening) < min(end, closing):
+            windows.append((max(start, opening), min(end, closing)))
+    return tuple(sorted(windows))

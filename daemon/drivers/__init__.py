@@ -1,0 +1,1 @@
+"""Drivers: each runs the engine on its own clock (simulate: virtual time)."""

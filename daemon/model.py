@@ -1,0 +1,288 @@
+"""The vocabulary of mall-pa: frozen values that flow between catalog, engine and drivers.
+
+Times inside the engine are `Instant`s: float seconds since the Unix epoch (UTC), so that
+arithmetic is plain addition and a day with a DST change has no special cases. Store-local
+wall-clock times only appear at the edges (config, events files, timeline output).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+__all__ = [
+    "AsRunEntry",
+    "Campaign",
+    "Clear",
+    "Command",
+    "DayPlan",
+    "Daypart",
+    "EmergencyCall",
+    "FixedSlot",
+    "Insert",
+    "InsertClass",
+    "Instant",
+    "Item",
+    "ItemKind",
+    "Page",
+    "ScheduledCommand",
+    "Script",
+    "ScriptKind",
+    "Source",
+    "Track",
+]
+
+Instant = float
+"""Seconds since the Unix epoch (UTC)."""
+
+
+class ScriptKind(enum.StrEnum):
+    FIXED = "fixed"
+    CAMPAIGN = "campaign"
+    EMERGENCY = "emergency"
+
+
+class ItemKind(enum.StrEnum):
+    """What one timeline entry is."""
+
+    MUSIC = "music"
+    INTRO = "intro"
+    ANNOUNCEMENT = "announcement"
+    OUTRO = "outro"
+    EMERGENCY = "emergency"
+    SKIPPED = "skipped"
+
+
+class Source(enum.StrEnum):
+    """Why an item aired."""
+
+    PLAYLIST = "playlist"
+    OPENING_SONG = "opening_song"
+    CLOSING_SONG = "closing_song"
+    PAGE = "page"
+    FIXED = "fixed"
+    CAMPAIGN = "campaign"
+    EMERGENCY = "emergency"
+    BREAK = "break"  # intro and outro stings
+
+
+class InsertClass(enum.IntEnum):
+    """Insert priority, highest first (lower value wins). Music is the floor."""
+
+    EMERGENCY = 0
+    URGENT_PAGE = 1
+    PAGE = 2
+    FIXED = 3
+    CAMPAIGN = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Track:
+    """An audio file: a song, a sting, or a recorded script.
+
+    `duration` is None when the file cannot be played; `problem` then says why.
+    """
+
+    path: Path
+    title: str
+    duration: float | None
+    problem: str | None = None
+
+    @property
+    def playable(self) -> bool:
+        return self.duration is not None and self.duration > 0
+
+
+@dataclass(frozen=True, slots=True)
+class Script:
+    """One loose-leaf page of the announcement binder (B4-B6), as loaded from its TOML file."""
+
+    id: str
+    kind: ScriptKind
+    title: str
+    text: str
+    source_file: Path
+    audio: Track | None = None
+    approved_by: str | None = None
+    approved_at: date | None = None
+    zones: tuple[str, ...] = ()
+    # fixed
+    slots: tuple[time, ...] = ()
+    order: int = 0
+    # campaign
+    valid_from: date | None = None
+    valid_until: date | None = None
+    weekdays: frozenset[int] = frozenset()  # ISO weekdays 1..7; empty means every day
+    dayparts: tuple[str, ...] = ()  # daypart names or "HH:MM-HH:MM" windows; empty: all day
+    every_songs: int | None = None
+    every_minutes: float | None = None
+    max_per_day: int | None = None
+    # emergency
+    repeat_every_seconds: float = 0.0
+
+    @property
+    def approved(self) -> bool:
+        """B6: only scripts approved by the planning department ever air."""
+        return bool(self.approved_by) and self.approved_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Daypart:
+    """A window of the business day with its own playlist (B3)."""
+
+    start: Instant
+    end: Instant
+    name: str
+    playlist: Path
+    tracks: tuple[Track, ...]
+    shuffle: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FixedSlot:
+    """One airing of a fixed script: due at `due`, binder position `order`."""
+
+    due: Instant
+    script: Script
+    duration: float
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    """A campaign script with its airing windows resolved for one day (B5)."""
+
+    script: Script
+    windows: tuple[tuple[Instant, Instant], ...]
+    duration: float
+
+    def eligible(self, now: Instant) -> bool:
+        return any(start <= now < end for start, end in self.windows)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A request to find somebody (B11), already worded."""
+
+    id: str
+    kind: str  # customer | staff | lost_child | vehicle
+    text: str
+    duration: float  # seconds as spoken, all repeats included
+    urgent: bool = False
+    requested_by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Insert:
+    """Something waiting to air inside a break, or an emergency message.
+
+    `seq` orders inserts within a class: arrival order for pages, binder order for fixed.
+    """
+
+    cls: InsertClass
+    source: Source
+    ref: str
+    title: str
+    duration: float
+    seq: tuple[float, int, str] = (0.0, 0, "")
+    requested_at: Instant | None = None
+    due_at: Instant | None = None
+    zones: tuple[str, ...] = ()
+    audio: Track | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One thing to put on air now. `insert` is set for announcements and emergencies."""
+
+    kind: ItemKind
+    source: Source
+    ref: str
+    title: str
+    duration: float
+    track: Track | None = None
+    insert: Insert | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EmergencyCall:
+    """Command: cut in at once with this emergency script, repeating until cleared."""
+
+    script: Script
+    duration: float
+    requested_by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Clear:
+    """Command: the emergency is over."""
+
+    requested_by: str = ""
+
+
+Command = Page | EmergencyCall | Clear
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledCommand:
+    """A command to apply at `at` (from an events file: `line` is where it was written)."""
+
+    at: Instant
+    command: Command
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AsRunEntry:
+    """One line of the timeline: what aired (or was skipped), when, and why."""
+
+    start: Instant
+    end: Instant
+    kind: ItemKind
+    source: Source
+    ref: str
+    title: str = ""
+    requested_at: Instant | None = None
+    due_at: Instant | None = None
+    interrupted: bool = False
+    reason: str = ""
+    zones: tuple[str, ...] = field(default=())
+
+    @property
+    def lateness(self) -> float | None:
+        """Seconds between when a fixed item was due and when it started."""
+        return None if self.due_at is None else self.start - self.due_at
+
+
+@dataclass(frozen=True, slots=True)
+class DayPlan:
+    """Everything the engine needs to run one business day, resolved to instants (B3)."""
+
+    day: date
+    zone: ZoneInfo
+    day_start: Instant  # local midnight
+    day_end: Instant  # the next local midnight (23 or 25 hours later on a DST day)
+    opening: Instant
+    closing: Instant
+    dayparts: tuple[Daypart, ...]
+    intro: Track
+    outro: Track
+    fixed: tuple[FixedSlot, ...]
+    campaigns: tuple[Campaign, ...]
+    opening_song: Track | None = None
+    closing_song: Track | None = None
+    alert: Track | None = None
+    max_announcements: int = 3
+    urgent_max_wait: float = 45.0
+    urgent_fade: float = 2.0
+    emergency_fade: float = 0.02
+    seed: int = 0
+
+    @property
+    def closing_target(self) -> Instant:
+        """When the closing song should start so that it ends at closing (B16)."""
+        song = self.closing_song
+        return self.closing - (song.duration or 0.0) if song and song.playable else self.closing

@@ -1,0 +1,91 @@
+"""The day's music: the next song of each daypart (B3, B14). Pure and deterministic.
+
+Sequential dayparts play their playlist in order, wrapping around. Shuffle dayparts draw
+from a bag: no song repeats until the whole list has played, the new round never starts
+with the song that just ended, and within the first `WINDOW` songs of the bag the one that
+lands nearest the next timed item is preferred (see `punctuality`). A song that cannot be
+played is reported once per pass and passed over: the music never stops for it.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from daemon import punctuality
+from daemon.model import Daypart, Instant, Track
+
+__all__ = ["WINDOW", "MusicProgram"]
+
+WINDOW = 16
+"""How many upcoming shuffle songs the punctuality planner may choose among."""
+
+
+@dataclass
+class _PartState:
+    part: Daypart
+    rng: random.Random
+    cursor: int = 0  # sequential
+    bag: list[Track] = field(default_factory=list)  # shuffle: the rest of this round
+    last: Track | None = None
+
+
+class MusicProgram:
+    """Chooses songs; `next` reports unplayable songs it passed over so they can be logged."""
+
+    def __init__(self, dayparts: Sequence[Daypart], seed: int) -> None:
+        self._parts = [_PartState(p, random.Random(f"{seed}:{i}")) for i, p in enumerate(dayparts)]
+
+    def daypart_at(self, now: Instant) -> Daypart | None:
+        state = self._state_at(now)
+        return state.part if state else None
+
+    def next(self, now: Instant, target: Instant | None) -> tuple[Track | None, list[Track]]:
+        """(the song to play at `now`, unplayable songs passed over). None: nothing playable.
+
+        `target` is the next instant a song should end at or just after, if any.
+        """
+        state = self._state_at(now)
+        if state is None:
+            return None, []
+        if state.part.shuffle:
+            return self._shuffled(state, None if target is None else target - now)
+        return self._sequential(state)
+
+    def _state_at(self, now: Instant) -> _PartState | None:
+        if not self._parts:
+            return None
+        for state in self._parts:
+            if state.part.start <= now < state.part.end:
+                return state
+        return self._parts[0] if now < self._parts[0].part.start else self._parts[-1]
+
+    @staticmethod
+    def _sequential(state: _PartState) -> tuple[Track | None, list[Track]]:
+        tracks, skipped = state.part.tracks, list[Track]()
+        for _ in range(len(tracks)):
+            track = tracks[state.cursor % len(tracks)]
+            state.cursor += 1
+            if track.playable:
+                return track, skipped
+            skipped.append(track)
+        return None, skipped
+
+    @staticmethod
+    def _shuffled(state: _PartState, remaining: float | None) -> tuple[Track | None, list[Track]]:
+        skipped: list[Track] = []
+        if not state.bag:
+            skipped = [t for t in state.part.tracks if not t.playable]
+            state.bag = [t for t in state.part.tracks if t.playable]
+            state.rng.shuffle(state.bag)
+            if len(state.bag) > 1 and state.bag[0] == state.last:
+                state.bag.append(state.bag.pop(0))
+        if not state.bag:
+            return None, skipped
+        pick = None
+        if remaining is not None:
+            window = [t.duration or 0.0 for t in state.bag[:WINDOW]]
+            pick = punctuality.choose(window, remaining)
+        state.last = state.bag.pop(pick or 0)
+        return state.last, skipped

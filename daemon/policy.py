@@ -1,0 +1,109 @@
+"""What airs first, and when campaigns are due. Pure.
+
+Priority (highest first): emergency, urgent page, page, fixed, campaign. Within a class:
+pages in arrival order, fixed scripts by slot time then binder order (B4), campaigns
+least recently aired first, so that a break too small for every due campaign rotates
+them fairly over the day (B5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from daemon.model import Campaign, FixedSlot, Insert, InsertClass, Instant, Page, Source
+
+__all__ = ["CampaignBook", "first", "fixed_insert", "page_insert"]
+
+
+def first(inserts: Iterable[Insert]) -> Insert | None:
+    """The insert that airs next: highest class, then earliest in its class."""
+    return min(inserts, key=lambda i: (i.cls, i.seq), default=None)
+
+
+def page_insert(page: Page, now: Instant, duration: float, arrival: int) -> Insert:
+    cls = InsertClass.URGENT_PAGE if page.urgent else InsertClass.PAGE
+    return Insert(
+        cls,
+        Source.PAGE,
+        page.id,
+        page.text,
+        duration,
+        seq=(now, arrival, page.id),
+        requested_at=now,
+        text=page.text,
+    )
+
+
+def fixed_insert(slot: FixedSlot) -> Insert:
+    script = slot.script
+    return Insert(
+        InsertClass.FIXED,
+        Source.FIXED,
+        script.id,
+        script.title,
+        slot.duration,
+        seq=(slot.due, script.order, script.id),
+        due_at=slot.due,
+        zones=script.zones,
+        audio=script.audio,
+        text=script.text,
+    )
+
+
+@dataclass
+class _Tally:
+    aired: int = 0
+    songs_since: int = 0
+    last_aired: Instant | None = None
+
+
+class CampaignBook:
+    """Counts songs and airings; says which campaigns are due at a boundary.
+
+    A campaign is due when it is eligible now (date, weekday and daypart were resolved
+    into its windows), has aired fewer than `max_per_day` times, and `every_songs` songs
+    or `every_minutes` minutes have passed since it last aired (since opening, at first).
+    """
+
+    def __init__(self, campaigns: Sequence[Campaign], opening: Instant) -> None:
+        self._campaigns = list(campaigns)
+        self._opening = opening
+        self._tally = {c.script.id: _Tally() for c in campaigns}
+
+    def song_ended(self) -> None:
+        for tally in self._tally.values():
+            tally.songs_since += 1
+
+    def aired(self, campaign_id: str, now: Instant) -> None:
+        tally = self._tally[campaign_id]
+        tally.aired, tally.songs_since, tally.last_aired = tally.aired + 1, 0, now
+
+    def due(self, now: Instant) -> list[Insert]:
+        due = []
+        for rank, campaign in enumerate(self._campaigns):
+            script, tally = campaign.script, self._tally[campaign.script.id]
+            if not campaign.eligible(now):
+                continue
+            if script.max_per_day is not None and tally.aired >= script.max_per_day:
+                continue
+            if script.every_songs is not None and tally.songs_since < script.every_songs:
+                continue
+            since = now - (tally.last_aired if tally.last_aired is not None else self._opening)
+            if script.every_minutes is not None and since < script.every_minutes * 60:
+                continue
+            last = tally.last_aired if tally.last_aired is not None else float("-inf")
+            due.append(
+                Insert(
+                    InsertClass.CAMPAIGN,
+                    Source.CAMPAIGN,
+                    script.id,
+                    script.title,
+                    campaign.duration,
+                    seq=(last, script.order * 1000 + rank, script.id),
+                    zones=script.zones,
+                    audio=script.audio,
+                    text=script.text,
+                )
+            )
+        return due

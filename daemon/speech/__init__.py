@@ -1,0 +1,1 @@
+"""Speech: how announcements and pages are worded and how long they take to say."""

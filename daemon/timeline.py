@@ -1,0 +1,109 @@
+"""The timeline (as-run log) as JSON lines or as a table for the desk, and its punctuality."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from daemon.model import AsRunEntry, ItemKind, Source
+from daemon.recurrence import format_local, to_local
+
+__all__ = ["Punctuality", "entry_json", "format_jsonl", "format_table", "punctuality"]
+
+
+def _ref(ref: str, base: Path | None) -> str:
+    if base is not None and ref.startswith(str(base) + "/"):
+        return ref[len(str(base)) + 1 :]
+    return ref
+
+
+def entry_json(entry: AsRunEntry, zone: ZoneInfo, base: Path | None = None) -> dict[str, Any]:
+    """One timeline line. Paths under `base` (the config's folder) are shown relative to it."""
+    out: dict[str, Any] = {
+        "start": format_local(entry.start, zone),
+        "end": format_local(entry.end, zone),
+        "kind": entry.kind.value,
+        "source": entry.source.value,
+        "ref": _ref(entry.ref, base),
+        "title": entry.title,
+        "requested_at": None
+        if entry.requested_at is None
+        else format_local(entry.requested_at, zone),
+        "due_at": None if entry.due_at is None else format_local(entry.due_at, zone),
+        "lateness_seconds": None if entry.lateness is None else round(entry.lateness, 3),
+        "interrupted": entry.interrupted,
+    }
+    if entry.reason:
+        out["reason"] = entry.reason
+    if entry.zones:
+        out["zones"] = list(entry.zones)
+    return out
+
+
+def format_jsonl(entries: Iterable[AsRunEntry], zone: ZoneInfo, base: Path | None = None) -> str:
+    return "".join(
+        json.dumps(entry_json(e, zone, base), ensure_ascii=False) + "\n" for e in entries
+    )
+
+
+def format_table(entries: Sequence[AsRunEntry], zone: ZoneInfo, base: Path | None = None) -> str:
+    """A table a person reads before opening: one line per item, notes on the right."""
+    lines = [f"{'start':8}  {'end':8}  {'kind':12}  {'source':12}  item"]
+    for e in entries:
+        notes = []
+        if e.lateness is not None:
+            notes.append(f"due {to_local(e.due_at or 0, zone):%H:%M}, {e.lateness:+.0f}s")
+        if e.requested_at is not None:
+            notes.append(f"asked {to_local(e.requested_at, zone):%H:%M:%S}")
+        if e.interrupted:
+            notes.append("INTERRUPTED")
+        if e.reason:
+            notes.append(e.reason)
+        shown = (
+            e.title if e.kind in (ItemKind.ANNOUNCEMENT, ItemKind.EMERGENCY) else _ref(e.ref, base)
+        )
+        if e.kind is ItemKind.MUSIC and e.title:
+            shown = f"{e.title}  ({_ref(e.ref, base)})"
+        note = f"  [{'; '.join(notes)}]" if notes else ""
+        lines.append(
+            f"{to_local(e.start, zone):%H:%M:%S}  {to_local(e.end, zone):%H:%M:%S}  "
+            f"{e.kind.value:12}  {e.source.value:12}  {shown}{note}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+class Punctuality:
+    """Lateness of the fixed announcements of a timeline, in seconds."""
+
+    def __init__(self, entries: Iterable[AsRunEntry]) -> None:
+        self.lateness = sorted(
+            e.lateness
+            for e in entries
+            if e.kind is ItemKind.ANNOUNCEMENT
+            and e.source is Source.FIXED
+            and e.lateness is not None
+        )
+
+    def percentile(self, p: float) -> float:
+        """Nearest-rank percentile (0 < p <= 100); 0 when there is nothing to measure."""
+        if not self.lateness:
+            return 0.0
+        rank = max(1, -(-len(self.lateness) * p // 100))
+        return self.lateness[int(rank) - 1]
+
+    def summary(self) -> str:
+        if not self.lateness:
+            return "no fixed announcements"
+        return (
+            f"{len(self.lateness)} fixed announcements: lateness median "
+            f"{statistics.median(self.lateness):.1f}s, p95 {self.percentile(95):.1f}s, "
+            f"max {self.lateness[-1]:.1f}s"
+        )
+
+
+def punctuality(entries: Iterable[AsRunEntry]) -> Punctuality:
+    return Punctuality(entries)

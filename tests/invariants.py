@@ -1,0 +1,168 @@
+"""The rules a whole day's timeline must keep, checked over the as-run log itself.
+
+`violations(plan, timeline, commands)` returns a list of human-readable broken rules (empty
+when the day is right). Sim tests assert it is empty; the benchmark runs it too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
+
+from daemon.model import AsRunEntry, DayPlan, EmergencyCall, ItemKind, ScheduledCommand, Source
+
+__all__ = ["BLOCK", "violations"]
+
+BLOCK = 1024 / 48_000  # one audio block: the most an emergency may wait
+EPS = 1e-6
+_BREAK = (ItemKind.INTRO, ItemKind.ANNOUNCEMENT, ItemKind.OUTRO)
+
+
+def violations(
+    plan: DayPlan, timeline: Sequence[AsRunEntry], commands: Sequence[ScheduledCommand] = ()
+) -> list[str]:
+    aired = [e for e in timeline if e.kind is not ItemKind.SKIPPED]
+    found: list[str] = []
+    found += _no_overlap(aired)
+    found += _no_gap_while_open(plan, aired)
+    found += _breaks_well_formed(plan, aired)
+    found += _emergencies_prompt(aired, commands)
+    found += _cut_announcements_replayed(aired)
+    found += _only_emergencies_outside_hours(plan, aired)
+    found += _fixed_in_binder_order(aired)
+    return found
+
+
+def _t(entry: AsRunEntry) -> str:
+    return f"{entry.kind.value} {entry.ref!r} at {entry.start:.3f}"
+
+
+def _no_overlap(aired: Sequence[AsRunEntry]) -> list[str]:
+    return [f"{_t(b)} overlaps {_t(a)}" for a, b in pairwise(aired) if b.start < a.end - EPS]
+
+
+def _no_gap_while_open(plan: DayPlan, aired: Sequence[AsRunEntry]) -> list[str]:
+    """Dead air only in the pauses between emergency repetitions (and after clearing one)."""
+    found = []
+    in_hours = [e for e in aired if plan.opening - EPS <= e.start < plan.closing]
+    if (
+        in_hours
+        and in_hours[0].start > plan.opening + EPS
+        and not _emergency_before(aired, in_hours[0])
+    ):
+        found.append(f"dead air at opening until {_t(in_hours[0])}")
+    for a, b in pairwise(aired):
+        if (
+            b.start > a.end + EPS
+            and plan.opening <= a.end < plan.closing
+            and a.kind is not ItemKind.EMERGENCY
+        ):
+            found.append(f"dead air {b.start - a.end:.3f}s after {_t(a)}")
+    return found
+
+
+def _emergency_before(aired: Sequence[AsRunEntry], entry: AsRunEntry) -> bool:
+    earlier = [e for e in aired if e.end <= entry.start + EPS]
+    return bool(earlier) and earlier[-1].kind is ItemKind.EMERGENCY
+
+
+def _breaks_well_formed(plan: DayPlan, aired: Sequence[AsRunEntry]) -> list[str]:
+    """B9/B10: intro, 1..max announcements, outro; a break starts only at a song boundary."""
+    breaks: list[tuple[AsRunEntry | None, list[AsRunEntry]]] = []
+    for index, entry in enumerate(aired):
+        if entry.kind not in _BREAK:
+            continue
+        run = breaks[-1][1] if breaks else None
+        if (
+            run
+            and entry.kind is not ItemKind.INTRO
+            and abs(entry.start - run[-1].end) < EPS
+            and run[-1] is aired[index - 1]
+        ):
+            run.append(entry)
+        else:
+            breaks.append((aired[index - 1] if index else None, [entry]))
+    return [problem for before, run in breaks for problem in _one_break(plan, run, before)]
+
+
+def _one_break(plan: DayPlan, run: list[AsRunEntry], before: AsRunEntry | None) -> list[str]:
+    found = []
+    cut = any(e.interrupted for e in run)
+    if run[0].kind is not ItemKind.INTRO:
+        found.append(f"break without intro: {_t(run[0])}")
+    if run[-1].kind is not ItemKind.OUTRO and not cut:
+        found.append(f"break without outro: {_t(run[-1])}")
+    announcements = [e for e in run if e.kind is ItemKind.ANNOUNCEMENT]
+    if len(announcements) > plan.max_announcements:
+        found.append(f"{len(announcements)} announcements in the break at {_t(run[0])}")
+    if not announcements and not cut:
+        found.append(f"empty break at {_t(run[0])}")
+    if before is not None and before.kind is ItemKind.MUSIC and before.interrupted:
+        urgent = any(
+            e.source is Source.PAGE
+            and e.requested_at is not None
+            and before.end >= e.requested_at + plan.urgent_max_wait - EPS
+            for e in announcements
+        )
+        if not urgent:
+            found.append(f"break at {_t(run[0])} cut a song without an overdue urgent page")
+    for e in announcements:
+        if e.due_at is not None and e.start < e.due_at - EPS:
+            found.append(f"{_t(e)} aired before its slot")
+    return found
+
+
+def _emergencies_prompt(
+    aired: Sequence[AsRunEntry], commands: Sequence[ScheduledCommand]
+) -> list[str]:
+    found = []
+    for command in commands:
+        if isinstance(command.command, EmergencyCall):
+            first = next(
+                (e for e in aired if e.kind is ItemKind.EMERGENCY and e.requested_at == command.at),
+                None,
+            )
+            if first is None or first.start - command.at > BLOCK:
+                found.append(f"emergency asked at {command.at:.3f} did not start within one block")
+    return found
+
+
+def _cut_announcements_replayed(aired: Sequence[AsRunEntry]) -> list[str]:
+    """B12: an announcement an emergency cut airs again in full, later."""
+    found = []
+    for i, entry in enumerate(aired):
+        if entry.kind is ItemKind.ANNOUNCEMENT and entry.interrupted:
+            again = [
+                e
+                for e in aired[i + 1 :]
+                if e.kind is ItemKind.ANNOUNCEMENT and e.ref == entry.ref and not e.interrupted
+            ]
+            if not again:
+                found.append(f"cut announcement {_t(entry)} never aired again")
+    return found
+
+
+def _only_emergencies_outside_hours(plan: DayPlan, aired: Sequence[AsRunEntry]) -> list[str]:
+    """B16: outside business hours nothing airs but emergencies (and pages taken while open)."""
+    found = []
+    for e in aired:
+        if e.kind is ItemKind.EMERGENCY or plan.opening - EPS <= e.start < plan.closing:
+            continue
+        page_taken_while_open = e.source is Source.PAGE and (e.requested_at or 0) < plan.closing
+        if e.kind in (ItemKind.INTRO, ItemKind.OUTRO) or page_taken_while_open:
+            continue
+        found.append(f"{_t(e)} aired outside business hours")
+    return found
+
+
+def _fixed_in_binder_order(aired: Sequence[AsRunEntry]) -> list[str]:
+    fixed = [
+        e
+        for e in aired
+        if e.kind is ItemKind.ANNOUNCEMENT and e.source is Source.FIXED and not e.interrupted
+    ]
+    return [
+        f"{_t(b)} (due {b.due_at}) aired after {_t(a)} (due {a.due_at})"
+        for a, b in pairwise(fixed)
+        if (b.due_at or 0) < (a.due_at or 0)
+    ]

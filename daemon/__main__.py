@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 from daemon.catalog.events import load_events
 from daemon.catalog.load import Catalog, load_catalog
@@ -35,12 +36,12 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mall-pa", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     sim = commands.add_parser("simulate", help="print what will air all day, in moments")
-    sim.add_argument("--config", required=True, help="the store's mall-pa.toml")
+    sim.add_argument("--config", type=Path, required=True, help="the store's mall-pa.toml")
     sim.add_argument("--date", type=_day, default=date.today(), help="YYYY-MM-DD (default today)")
-    sim.add_argument("--events", help="JSON lines of pages and emergencies to play out")
+    sim.add_argument("--events", type=Path, help="JSON lines of pages and emergencies to play out")
     sim.add_argument("--format", choices=["jsonl", "table"], default="jsonl")
     check = commands.add_parser("check", help="check the store's files before opening (B1)")
-    check.add_argument("--config", required=True)
+    check.add_argument("--config", type=Path, required=True)
     check.add_argument("--date", type=_day, default=date.today())
     return parser
 

@@ -14,6 +14,7 @@ appended to `timeline` as it ends.
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from dataclasses import dataclass
 
@@ -250,8 +251,7 @@ class Engine:
                 return _song(song, Source.CLOSING_SONG)
             self._closed = True
             return None
-        target = min(plan.closing_target, self._next_fixed_due())
-        track, skipped = self._music.next(now, target)
+        track, skipped = self._music.next(now, self._target(now))
         for bad in skipped:
             self._playable(now, bad, Source.PLAYLIST)
         return None if track is None else _song(track, Source.PLAYLIST)
@@ -395,6 +395,20 @@ class Engine:
         later += [self._next_fixed_due(), self.plan.closing_target]
         later = [t for t in later if t > self._now]
         return min(later, default=None)
+
+    def _target(self, now: Instant) -> Instant:
+        """Where the next boundary should land: the next slot, or the closing song's start.
+
+        Slots closer together than the shortest song cannot each get a boundary of their
+        own, so the target moves to the last of such a cluster: one break airs them all.
+        """
+        target = self._next_fixed_due()
+        shortest = self._music.shortest(now)
+        for slot in itertools.islice(self._future_fixed, 1, None):
+            if slot.due - target >= shortest:
+                break
+            target = slot.due
+        return min(target, self.plan.closing_target)
 
     def _next_fixed_due(self) -> Instant:
         return self._future_fixed[0].due if self._future_fixed else float("inf")

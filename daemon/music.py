@@ -41,6 +41,12 @@ class MusicProgram:
         state = self._state_at(now)
         return state.part if state else None
 
+    def shortest(self, now: Instant) -> float:
+        """The shortest playable song of the daypart at `now` (infinity if there is none)."""
+        state = self._state_at(now)
+        durations = [t.duration for t in state.part.tracks if t.duration] if state else []
+        return min(durations, default=float("inf"))
+
     def next(self, now: Instant, target: Instant | None) -> tuple[Track | None, list[Track]]:
         """(the song to play at `now`, unplayable songs passed over). None: nothing playable.
 

@@ -86,6 +86,10 @@ def load_config(path: Path) -> Config:
         )
     if store is not None:
         _check_coverage(music, store, [d for d in dayparts if d is not None])
+    names = [d.name for d in dayparts if d is not None]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        found = f'"{name}" {names.count(name)} times'
+        music.problem("daypart", "daypart names used once", found, "give each daypart its own name")
 
     breaks = root.sub("breaks")
     breaks.only(
@@ -163,7 +167,7 @@ def _store(fields: Fields) -> StoreConfig | None:
     try:
         zone = ZoneInfo(zone_name or "")
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Asia" is a folder
-        close = difflib.get_close_matches(zone_name or "", sorted(available_timezones()), n=1)
+        close = difflib.get_close_matches(zone_name or "", sorted(available_timezones()), 1, 0.8)
         fields.problem(
             "timezone",
             'an IANA time zone like "Asia/Shanghai"',

@@ -48,7 +48,7 @@ def _toml_problem(path: Path, err: tomllib.TOMLDecodeError) -> Problem:
     """Split tomllib's "Invalid value (at line 3, column 8)" into where and what."""
     match = _TOML_PLACE.match(str(err))
     message, where = (match[1], match[2]) if match else (str(err), "")
-    if message == "Invalid value":
+    if message == "Invalid value" or message.startswith("Expected newline"):
         hint = 'texts need double quotes: name = "..."; times too: opening = "10:00"'
     elif message == "Illegal character '\\n'":
         hint = "a text is missing its closing quote"

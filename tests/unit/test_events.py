@@ -1,0 +1,239 @@
+"""load_events: JSON lines of pages and emergencies; every bad line is named with what to fix."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from daemon.catalog.events import load_events
+from daemon.catalog.problems import InputError, Problem
+from daemon.model import Clear, EmergencyCall, Page, Script, ScriptKind
+from daemon.recurrence import local_instant
+
+DAY = date(2026, 11, 23)
+ZONE = ZoneInfo("Asia/Shanghai")
+FIRE = Script("fire", ScriptKind.EMERGENCY, "火警", "请撤离", Path("/lib/fire.toml"),
+              approved_by="安全部", approved_at=date(2026, 10, 1))  # fmt: skip
+POWER = Script("power", ScriptKind.EMERGENCY, "停电", "请稍候", Path("/lib/power.toml"),
+               approved_by="安全部", approved_at=date(2026, 10, 1))  # fmt: skip
+PRESETS = {"fire": FIRE, "power": POWER}
+PAGE = '{"at": "10:15", "type": "page", "kind": "customer", "name": "张", "honorific": "先生", '
+CLEAR = '{"at": "10:00", "type": "emergency_clear"}'
+
+
+def write(tmp_path: Path, *lines: str) -> Path:
+    path = tmp_path / "events.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def problems_of(path: Path) -> list[Problem]:
+    with pytest.raises(InputError) as caught:
+        load_events(path, DAY, ZONE, PRESETS)
+    return list(caught.value.problems)
+
+
+def found(tmp_path: Path, *lines: str) -> list[tuple[str, str, str, str]]:
+    """(where, expected, found, hint) of every problem; all must be in events.jsonl."""
+    problems = problems_of(write(tmp_path, *lines))
+    assert {p.file for p in problems} == {tmp_path / "events.jsonl"}
+    return [(p.where, p.expected, p.found, p.hint) for p in problems]
+
+
+def at(hh: int, mm: int, ss: int = 0) -> float:
+    return local_instant(DAY, time(hh, mm, ss), ZONE)
+
+
+def test_commands_sorted_by_time_comments_and_blank_lines_ignored(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "# what if: a fire at noon",
+        '{"at": "12:05", "type": "emergency_clear"}',
+        "",
+        "   ",
+        '{"at": "12:00:30", "type": "emergency", "script": "fire"}',
+        "  # an indented comment",
+        PAGE + '"place": "一楼服务台", "id": "p1"}',
+    )
+    commands = load_events(path, DAY, ZONE, PRESETS)
+    assert [(c.at, c.line) for c in commands] == [
+        (at(10, 15), 7),
+        (at(12, 0, 30), 5),
+        (at(12, 5), 2),
+    ]
+    page, call, clear = (c.command for c in commands)
+    assert isinstance(page, Page) and isinstance(call, EmergencyCall) and isinstance(clear, Clear)
+    assert (page.id, page.kind, page.urgent) == ("p1", "customer", False)
+    assert page.text == "来宾张先生,请听到广播后到一楼服务台。"
+    assert call.script is FIRE
+
+
+def test_lost_child_pages_are_urgent_by_default(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '{"at": "11:00", "type": "page", "kind": "lost_child", "name": "豆豆", "place": "服务台"}',
+        '{"at": "11:30", "type": "page", "kind": "lost_child", "name": "乐乐", "place": "服务台", '
+        '"urgent": false}',
+        PAGE + '"place": "服务台", "urgent": true}',
+    )
+    pages = [c.command for c in load_events(path, DAY, ZONE, PRESETS)]
+    assert [(p.id, p.urgent) for p in pages if isinstance(p, Page)] == [
+        ("page-3", True),
+        ("page-1", True),
+        ("page-2", False),
+    ]
+
+
+def test_invalid_json_names_the_line(tmp_path: Path) -> None:
+    assert found(tmp_path, CLEAR, CLEAR, '{"at": "10:02", type: "page"}') == [
+        (
+            "line 3",
+            "one JSON object per line",
+            "invalid JSON (Expecting property name enclosed in double quotes at column 17)",
+            'write each line as {"key": "value", ...} with double quotes',
+        )
+    ]
+
+
+def test_a_line_that_is_not_an_object(tmp_path: Path) -> None:
+    assert found(tmp_path, '["10:00", "page"]', '"emergency"') == [
+        ("line 1", "a JSON object {...}", "a list of 2", ""),
+        ("line 2", "a JSON object {...}", '"emergency"', ""),
+    ]
+
+
+def test_unknown_or_missing_type(tmp_path: Path) -> None:
+    types = '"page" or "emergency" or "emergency_clear"'
+    assert found(tmp_path, '{"at": "10:00", "type": "emergancy"}', '{"at": "10:00"}') == [
+        ("line 1.type", types, '"emergancy"', 'did you mean "emergency"?'),
+        ("line 2.type", types, "nothing (the key is missing)", 'add "type": "page"'),
+    ]
+
+
+def test_missing_at(tmp_path: Path) -> None:
+    assert found(tmp_path, '{"type": "emergency_clear"}') == [
+        (
+            "line 1.at",
+            'a 24-hour time like "10:30"',
+            "nothing (the key is missing)",
+            'add "at": "10:30"',
+        )
+    ]
+
+
+def test_bad_at(tmp_path: Path) -> None:
+    lines = (
+        '{"at": "25:00", "type": "emergency_clear"}',
+        '{"at": 1000, "type": "emergency_clear"}',
+    )
+    assert found(tmp_path, *lines) == [
+        ("line 1.at", 'a 24-hour time like "10:30"', '"25:00"', ""),
+        ("line 2.at", 'a 24-hour time like "10:30"', "the number 1000", ""),
+    ]
+
+
+def test_emergency_naming_an_unknown_script_lists_the_known_ones(tmp_path: Path) -> None:
+    assert found(tmp_path, '{"at": "10:00", "type": "emergency", "script": "flood"}') == [
+        (
+            "line 1.script",
+            "an approved emergency script (fire, power)",
+            '"flood"',
+            'an emergency script has kind = "emergency", approved_by and approved_at',
+        )
+    ]
+
+
+def test_emergency_naming_an_unapproved_script(tmp_path: Path) -> None:
+    path = write(tmp_path, '{"at": "10:00", "type": "emergency", "script": "power"}')
+    with pytest.raises(InputError) as caught:
+        load_events(path, DAY, ZONE, {"fire": FIRE})  # presets hold approved scripts only
+    [problem] = caught.value.problems
+    assert (problem.where, problem.expected, problem.found) == (
+        "line 1.script",
+        "an approved emergency script (fire)",
+        '"power"',
+    )
+
+
+def test_page_missing_place_name_and_honorific(tmp_path: Path) -> None:
+    assert found(
+        tmp_path,
+        '{"at": "10:00", "type": "page", "kind": "customer", "name": "张"}',
+        '{"at": "10:00", "type": "page", "kind": "staff", "honorific": "小姐", "place": "总机"}',
+    ) == [
+        ("line 1.honorific", '"先生" or "小姐" (B11)', "nothing (the key is missing)",
+         'add "honorific": "先生" or "小姐"'),
+        ("line 1.place", "text", "nothing (the key is missing)", 'add "place": "..."'),
+        ("line 2.name", "text", "nothing (the key is missing)", 'add "name": "..."'),
+    ]  # fmt: skip
+
+
+def test_vehicle_page_needs_a_plate(tmp_path: Path) -> None:
+    assert found(tmp_path, '{"at": "10:00", "type": "page", "kind": "vehicle", "place": "B2"}') == [
+        ("line 1.plate", "text", "nothing (the key is missing)", 'add "plate": "..."')
+    ]
+
+
+def test_unknown_page_kind_is_the_only_problem_reported(tmp_path: Path) -> None:
+    line = '{"at": "10:00", "type": "page", "kind": "child", "name": "豆豆", "place": "服务台"}'
+    assert found(tmp_path, line) == [
+        (
+            "line 1.kind",
+            '"customer" or "staff" or "lost_child" or "vehicle"',
+            '"child"',
+            'did you mean "lost_child"?',
+        )
+    ]
+
+
+def test_urgent_yes(tmp_path: Path) -> None:
+    assert found(tmp_path, PAGE + '"place": "服务台", "urgent": "yes"}') == [
+        ("line 1.urgent", "true or false", '"yes"', "write true or false, no quotes")
+    ]
+
+
+def test_unknown_key(tmp_path: Path) -> None:
+    assert found(
+        tmp_path,
+        PAGE + '"place": "服务台", "urgnet": true}',
+        '{"at": "10:00", "type": "emergency_clear", "script": "fire"}',
+    ) == [
+        ("line 1.urgnet", "a known key", '"urgnet"', 'did you mean "urgent"?'),
+        ("line 2.script", "a known key", '"script"', "known keys: at, type"),
+    ]
+
+
+def test_every_bad_line_is_reported_at_once(tmp_path: Path) -> None:
+    problems = found(
+        tmp_path,
+        "{oops",
+        CLEAR,
+        '{"at": "9:99", "type": "emergency_clear"}',
+        "# fine",
+        '{"at": "10:00", "type": "emergency", "script": "flood"}',
+    )
+    assert [p[0] for p in problems] == ["line 1", "line 3.at", "line 5.script"]
+
+
+def test_non_utf8_events_file_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "events.jsonl"
+    path.write_bytes((CLEAR + "\n" + PAGE + '"place": "服务台"}\n').encode("gbk"))
+    assert problems_of(path) == [
+        Problem(
+            path,
+            "line 2",
+            "UTF-8 text",
+            "bytes that are not UTF-8 (GBK or Big5?)",
+            "save the file as UTF-8",
+        )
+    ]
+
+
+def test_missing_events_file_given_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "nope.jsonl"
+    assert problems_of(str(path)) == [  # type: ignore[arg-type]  # the CLI passes a str
+        Problem(path, "", "an events file (JSON lines)", "no such file", "check the path")
+    ]

@@ -196,17 +196,7 @@ class Engine:
         no_more_music = self._closed or now >= self.plan.closing
         if due and (not after_break or urgent or no_more_music):
             self._break_count = 0
-            intro = self.plan.intro
-            if self._playable(now, intro, Source.BREAK):
-                return Item(
-                    ItemKind.INTRO,
-                    Source.BREAK,
-                    str(intro.path),
-                    "intro",
-                    intro.duration or 0.0,
-                    track=intro,
-                )
-            return self._continue_break(now)
+            return self._sting(now, ItemKind.INTRO) or self._continue_break(now)
         return self._next_song(now)
 
     def _continue_break(self, now: Instant) -> Item | None:
@@ -227,16 +217,9 @@ class Engine:
                 track=nxt.audio,
                 insert=nxt,
             )
-        outro = self.plan.outro
-        if self._playable(now, outro, Source.BREAK):
-            return Item(
-                ItemKind.OUTRO,
-                Source.BREAK,
-                str(outro.path),
-                "outro",
-                outro.duration or 0.0,
-                track=outro,
-            )
+        outro = self._sting(now, ItemKind.OUTRO)
+        if outro is not None:
+            return outro
         self._break_count = None
         return self._boundary(now, after_break=True)
 
@@ -255,6 +238,15 @@ class Engine:
         for bad in skipped:
             self._playable(now, bad, Source.PLAYLIST)
         return None if track is None else _song(track, Source.PLAYLIST)
+
+    def _sting(self, now: Instant, kind: ItemKind) -> Item | None:
+        """The intro or outro sting (B9), or None (logged as skipped) if it cannot play."""
+        track = self.plan.intro if kind is ItemKind.INTRO else self.plan.outro
+        if not self._playable(now, track, Source.BREAK):
+            return None
+        return Item(
+            kind, Source.BREAK, str(track.path), kind.value, track.duration or 0.0, track=track
+        )
 
     def _emergency_step(self, now: Instant, ended: Item | None, interrupted: bool) -> Item | None:
         """Alert tone, message, pause; again, until cleared. Cuts nothing itself."""

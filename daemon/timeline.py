@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from daemon.model import AsRunEntry, ItemKind, Source
 from daemon.recurrence import format_local, to_local
 
-__all__ = ["Punctuality", "entry_json", "format_jsonl", "format_table", "punctuality"]
+__all__ = ["Punctuality", "entry_json", "format_jsonl", "format_table"]
 
 
 def _ref(ref: str, base: Path | None) -> str:
@@ -104,6 +104,3 @@ class Punctuality:
             f"max {self.lateness[-1]:.1f}s"
         )
 
-
-def punctuality(entries: Iterable[AsRunEntry]) -> Punctuality:
-    return Punctuality(entries)

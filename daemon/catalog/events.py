@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from daemon.catalog.fields import Fields, describe, line_of
+from daemon.catalog.fields import Fields, describe, read_text
 from daemon.catalog.problems import InputError, Problem
 from daemon.dayplan import script_duration
 from daemon.model import Clear, Command, EmergencyCall, Page, ScheduledCommand, Script
@@ -33,30 +33,7 @@ def load_events(
     path: Path, day: date, zone: ZoneInfo, emergencies: dict[str, Script]
 ) -> list[ScheduledCommand]:
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(
-            [Problem(path, "", "an events file (JSON lines)", "no such file", "check the path")]
-        ) from None
-    except OSError as err:
-        raise InputError(
-            [Problem(path, "", "a readable events file", err.strerror or str(err))]
-        ) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise InputError(
-            [
-                Problem(
-                    path,
-                    line_of(raw, err.start),
-                    "UTF-8 text",
-                    "bytes that are not UTF-8 (GBK or Big5?)",
-                    "save the file as UTF-8",
-                )
-            ]
-        ) from None
+    text = read_text(path, "an events file (JSON lines)", "check the path")
     problems: list[Problem] = []
     commands: list[ScheduledCommand] = []
     for number, line in enumerate(text.splitlines(), start=1):

@@ -61,40 +61,34 @@ def _toml_problem(path: Path, err: tomllib.TOMLDecodeError) -> Problem:
     )
 
 
-def read_toml(path: Path, what: str) -> dict[str, Any]:
-    """Parse a TOML file, turning every failure into an InputError naming the file."""
+def read_text(path: Path, what: str, missing_hint: str) -> str:
+    """A UTF-8 text file (BOM allowed); every failure is an InputError naming the file."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(
-            [
-                Problem(
-                    path,
-                    "",
-                    f"a {what} file",
-                    "no such file",
-                    "check the path (relative paths start at the config's folder)",
-                )
-            ]
-        ) from None
+        raise InputError([Problem(path, "", what, "no such file", missing_hint)]) from None
     except OSError as err:
-        raise InputError(
-            [Problem(path, "", f"a readable {what} file", err.strerror or str(err))]
-        ) from None
+        problem = Problem(path, "", f"{what} that can be read", err.strerror or str(err))
+        raise InputError([problem]) from None
     try:
-        return tomllib.loads(raw.decode("utf-8-sig"))
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise InputError(
-            [
-                Problem(
-                    path,
-                    line_of(raw, err.start),
-                    "UTF-8 text",
-                    "bytes that are not UTF-8 (GBK or Big5?)",
-                    "save the file as UTF-8 (in Notepad: File > Save As, Encoding: UTF-8)",
-                )
-            ]
-        ) from None
+        problem = Problem(
+            path,
+            line_of(raw, err.start),
+            "UTF-8 text",
+            "bytes that are not UTF-8 (GBK or Big5?)",
+            "save the file as UTF-8 (in Notepad: File > Save As, Encoding: UTF-8)",
+        )
+        raise InputError([problem]) from None
+
+
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """Parse a TOML file, turning every failure into an InputError naming the file."""
+    hint = "check the path (relative paths start at the config's folder)"
+    text = read_text(path, f"a {what} file", hint)
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise InputError([_toml_problem(path, err)]) from None
 

@@ -321,5 +321,5 @@ def test_missing_config_file(tmp_path: Path) -> None:
 
 def test_config_path_is_a_folder(tmp_path: Path) -> None:
     assert problems_of(tmp_path) == [
-        Problem(tmp_path, "", "a readable config file", "Is a directory")
+        Problem(tmp_path, "", "a config file that can be read", "Is a directory")
     ]

@@ -227,7 +227,7 @@ def test_non_utf8_events_file_names_the_line(tmp_path: Path) -> None:
             "line 2",
             "UTF-8 text",
             "bytes that are not UTF-8 (GBK or Big5?)",
-            "save the file as UTF-8",
+            "save the file as UTF-8 (in Notepad: File > Save As, Encoding: UTF-8)",
         )
     ]
 

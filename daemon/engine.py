@@ -39,7 +39,7 @@ from daemon.music import MusicProgram
 __all__ = ["Cut", "Engine"]
 
 _CLOSED = "the store closed before it could air"
-_BREAK_ITEMS = (ItemKind.INTRO, ItemKind.ANNOUNCEMENT, ItemKind.OUTRO)
+_MID_BREAK = (ItemKind.INTRO, ItemKind.ANNOUNCEMENT)  # after these, the break goes on
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +177,7 @@ class Engine:
         if now < self.plan.opening and not self._opened:
             return None
         kind = None if ended is None else ended.kind
-        if self._break_count is not None and not interrupted and kind in _BREAK_ITEMS[:2]:
+        if self._break_count is not None and not interrupted and kind in _MID_BREAK:
             return self._continue_break(now)
         after_break = kind is ItemKind.OUTRO and not interrupted
         self._break_count = None

@@ -103,4 +103,3 @@ class Punctuality:
             f"{statistics.median(self.lateness):.1f}s, p95 {self.percentile(95):.1f}s, "
             f"max {self.lateness[-1]:.1f}s"
         )
-

@@ -29,13 +29,17 @@ class _PartState:
     cursor: int = 0  # sequential
     bag: list[Track] = field(default_factory=list)  # shuffle: the rest of this round
     last: Track | None = None
+    shortest: float = float("inf")  # the shortest playable song of the part
 
 
 class MusicProgram:
     """Chooses songs; `next` reports unplayable songs it passed over so they can be logged."""
 
     def __init__(self, dayparts: Sequence[Daypart], seed: int) -> None:
-        self._parts = [_PartState(p, random.Random(f"{seed}:{i}")) for i, p in enumerate(dayparts)]
+        self._parts = [
+            _PartState(p, random.Random(f"{seed}:{i}"), shortest=_shortest(p.tracks))
+            for i, p in enumerate(dayparts)
+        ]
 
     def daypart_at(self, now: Instant) -> Daypart | None:
         state = self._state_at(now)
@@ -44,8 +48,7 @@ class MusicProgram:
     def shortest(self, now: Instant) -> float:
         """The shortest playable song of the daypart at `now` (infinity if there is none)."""
         state = self._state_at(now)
-        durations = [t.duration for t in state.part.tracks if t.duration] if state else []
-        return min(durations, default=float("inf"))
+        return state.shortest if state else float("inf")
 
     def next(self, now: Instant, target: Instant | None) -> tuple[Track | None, list[Track]]:
         """(the song to play at `now`, unplayable songs passed over). None: nothing playable.
@@ -95,3 +98,7 @@ class MusicProgram:
             pick = punctuality.choose(window, remaining)
         state.last = state.bag.pop(pick or 0)
         return state.last, skipped
+
+
+def _shortest(tracks: Sequence[Track]) -> float:
+    return min((t.duration for t in tracks if t.playable and t.duration), default=float("inf"))

@@ -8,30 +8,58 @@ that fall outside business hours, scripts that will not air and why.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
 from daemon.catalog.load import Catalog
-from daemon.model import Campaign, Daypart, DayPlan, FixedSlot, Instant, Script, ScriptKind
+from daemon.model import (
+    Campaign,
+    Daypart,
+    DayPlan,
+    FixedSlot,
+    Instant,
+    Script,
+    ScriptKind,
+    Track,
+)  # fmt: skip
 from daemon.recurrence import local_instant, parse_window
-from daemon.speech.estimate import speech_seconds
+from daemon.speech.recording import decode_recording_file
+from daemon.speech.speaker import Speaker
 
-__all__ = ["build_day_plan", "emergency_presets", "script_duration"]
+__all__ = ["build_day_plan", "emergency_presets", "on_air", "script_duration"]
+
+
+def on_air(script: Script, speaker: Speaker) -> Script:
+    """The script with `audio` set to what airs: the announcer's recording if there is one
+    (B7), else its text rendered by the speaker."""
+    if script.audio is not None and script.audio.playable:
+        return script
+    if script.recording is not None:
+        rendered = speaker.recorded(decode_recording_file(script.recording), script.title)
+    else:
+        rendered = speaker.say(script.text)
+    return replace(script, audio=Track(rendered.path, script.title, rendered.duration))
 
 
 def script_duration(script: Script) -> float:
-    """Seconds on air: the announcer's recording if there is one (B7), else the spoken text."""
-    if script.audio is not None and script.audio.playable and script.audio.duration:
-        return script.audio.duration
-    return speech_seconds(script.text)
+    """Seconds on air of a script that has been through `on_air`."""
+    if script.audio is None or script.audio.duration is None:
+        raise ValueError(f"{script.id}: no audio to air; pass it through on_air first")
+    return script.audio.duration
 
 
-def emergency_presets(catalog: Catalog) -> dict[str, Script]:
-    """Approved emergency scripts by id: the ones an emergency call may name."""
-    return {s.id: s for s in catalog.scripts if s.kind is ScriptKind.EMERGENCY and s.approved}
+def emergency_presets(catalog: Catalog, speaker: Speaker) -> dict[str, Script]:
+    """Approved emergency scripts by id, ready to air: the ones an emergency call may name."""
+    return {
+        s.id: on_air(s, speaker)
+        for s in catalog.scripts
+        if s.kind is ScriptKind.EMERGENCY and s.approved
+    }
 
 
-def build_day_plan(catalog: Catalog, day: date) -> tuple[DayPlan, list[str]]:
+def build_day_plan(catalog: Catalog, day: date, speaker: Speaker) -> tuple[DayPlan, list[str]]:
+    """The plan of `day`; every approved script's speech is rendered (or found in the cache)."""
     config = catalog.config
     zone = config.store.timezone
 
@@ -53,6 +81,8 @@ def build_day_plan(catalog: Catalog, day: date) -> tuple[DayPlan, list[str]]:
         if not script.approved:
             notes.append(f"{script.id}: not approved by planning (B6), will not air")
             continue
+        if script.kind is not ScriptKind.EMERGENCY:
+            script = on_air(script, speaker)
         if script.kind is ScriptKind.FIXED:
             for slot in script.slots:
                 due = at(slot)

@@ -105,7 +105,9 @@ class Script:
     title: str
     text: str
     source_file: Path
-    audio: Track | None = None
+    audio: Track | None = None  # what airs: the recording, or (set by the day plan) the speech
+    recording: Path | None = None  # a phone recording (m4a, webm, ...) not yet converted
+    recorded_by: str = ""  # the trained announcer who recorded it (B7)
     approved_by: str | None = None
     approved_at: date | None = None
     zones: tuple[str, ...] = ()
@@ -172,6 +174,8 @@ class Page:
     duration: float  # seconds as spoken, all repeats included
     urgent: bool = False
     requested_by: str = ""
+    audio: Track | None = None  # the rendered speech or the announcer's recording
+    recorded_by: str = ""  # the trained announcer whose voice it is (B7); "" for synthesis
 
 
 @dataclass(frozen=True, slots=True)

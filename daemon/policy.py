@@ -31,6 +31,7 @@ def page_insert(page: Page, now: Instant, duration: float, arrival: int) -> Inse
         duration,
         seq=(now, arrival, page.id),
         requested_at=now,
+        audio=page.audio,
         text=page.text,
     )
 

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from daemon.catalog.fields import Fields, describe, read_toml
 from daemon.catalog.problems import InputError, Problem
+from daemon.catalog.speech_config import speech_settings
+from daemon.speech.speaker import SpeechSettings
 
 __all__ = ["BreaksConfig", "Config", "DaypartConfig", "StoreConfig", "Zone", "load_config"]
 
@@ -64,6 +66,7 @@ class Config:
     scripts_dir: Path
     state_dir: Path
     zones: tuple[Zone, ...]
+    speech: SpeechSettings
 
 
 def load_config(path: Path) -> Config:
@@ -71,7 +74,7 @@ def load_config(path: Path) -> Config:
     problems: list[Problem] = []
     root = Fields(path, read_toml(path, "config"), "", problems)
     base = path.parent
-    root.only(["store", "music", "breaks", "library", "daemon", "zones"])
+    root.only(["store", "music", "breaks", "library", "daemon", "zones", "speech", "paging"])
 
     store = _store(root.sub("store"))
     music = root.sub("music")
@@ -113,6 +116,7 @@ def load_config(path: Path) -> Config:
     breaks_config = _breaks(breaks, base, intro, outro)
     state_dir = daemon.path("state_dir", base, required=False) or base / ".mall-pa"
     zones = tuple(_zones(root))
+    speech = speech_settings(root, base)
     opening_song = music.path("opening_song", base, required=False)
     closing_song = music.path("closing_song", base, required=False)
     if problems or store is None or breaks_config is None or scripts_dir is None:
@@ -127,6 +131,7 @@ def load_config(path: Path) -> Config:
         scripts_dir=scripts_dir,
         state_dir=state_dir,
         zones=zones,
+        speech=speech,
     )
 
 

@@ -18,20 +18,21 @@ from zoneinfo import ZoneInfo
 from daemon.catalog.fields import Fields, describe, read_text
 from daemon.catalog.problems import InputError, Problem
 from daemon.dayplan import script_duration
-from daemon.model import Clear, Command, EmergencyCall, Page, ScheduledCommand, Script
+from daemon.model import Clear, Command, EmergencyCall, Page, ScheduledCommand, Script, Track
 from daemon.recurrence import local_instant
-from daemon.speech.estimate import speech_seconds
-from daemon.speech.paging import PAGE_KINDS, word_page
+from daemon.speech.speaker import Speaker
+from daemon.speech.wording import PAGE_KINDS, PageRefused, PageRequest
 
-__all__ = ["PAGE_REPEAT", "load_events"]
+__all__ = ["load_events"]
 
-PAGE_REPEAT = 2  # a page is read twice
 _PAGE_KEYS = ["at", "type", "id", "kind", "name", "honorific", "place", "plate", "note", "urgent"]
 
 
 def load_events(
-    path: Path, day: date, zone: ZoneInfo, emergencies: dict[str, Script]
+    path: Path, day: date, zone: ZoneInfo, emergencies: dict[str, Script], speaker: Speaker
 ) -> list[ScheduledCommand]:
+    """The file's commands in time order. Pages are worded and rendered by `speaker`; a page
+    the wording rules refuse (B11) is a problem on its line."""
     path = Path(path)
     text = read_text(path, "an events file (JSON lines)", "check the path")
     problems: list[Problem] = []
@@ -56,7 +57,7 @@ def load_events(
             problems.append(Problem(path, f"line {number}", "a JSON object {...}", describe(value)))
             continue
         fields = Fields(path, value, f"line {number}", problems, json=True)
-        command = _command(fields, emergencies, number)
+        command = _command(fields, emergencies, number, speaker)
         clock = fields.clock("at")
         if command is not None and clock is not None:
             commands.append(ScheduledCommand(local_instant(day, clock, zone), command, number))
@@ -65,7 +66,9 @@ def load_events(
     return sorted(commands, key=lambda c: (c.at, c.line))
 
 
-def _command(f: Fields, emergencies: dict[str, Script], line: int) -> Command | None:
+def _command(
+    f: Fields, emergencies: dict[str, Script], line: int, speaker: Speaker
+) -> Command | None:
     kind = f.choice("type", ["page", "emergency", "emergency_clear"], "", required=True)
     if kind == "emergency_clear":
         f.only(["at", "type"])
@@ -87,37 +90,28 @@ def _command(f: Fields, emergencies: dict[str, Script], line: int) -> Command | 
         script = emergencies[script_id]
         return EmergencyCall(script, script_duration(script), requested_by="events file")
     if kind == "page":
-        return _page(f, line)
+        return _page(f, line, speaker)
     return None
 
 
-def _page(f: Fields, line: int) -> Page | None:
+def _page(f: Fields, line: int, speaker: Speaker) -> Page | None:
     f.only(_PAGE_KEYS)
     kind = f.choice("kind", PAGE_KINDS, "customer")
-    if f.table.get("kind", kind) != kind:  # unknown kind, reported: what else it needs is unknown
-        f.text("place")
-        return None
-    needs_name = kind in ("customer", "staff", "lost_child")
-    name = f.text("name", required=needs_name, default="")
-    if kind in ("customer", "staff") and "honorific" not in f.table:
-        f.missing("honorific", '"先生" or "小姐" (B11)', 'add "honorific": "先生" or "小姐"')
-    honorific = f.text("honorific", required=False, default="")
-    plate = f.text("plate", required=kind == "vehicle", default="")
-    place = f.text("place")
-    note = f.text("note", required=False, default="")
+    values = {k: f.text(k, required=False, default="") or "" for k in _PAGE_KEYS[4:9]}
     urgent = f.table.get("urgent", kind == "lost_child")
     if not isinstance(urgent, bool):
         f.problem("urgent", "true or false", describe(urgent), "write true or false, no quotes")
         return None
-    if place is None or (needs_name and not name) or (kind == "vehicle" and not plate):
+    if f.table.get("kind", kind) != kind:  # unknown kind, already reported
         return None
-    text = word_page(
-        kind,
-        name=name or "",
-        honorific=honorific or "",
-        place=place,
-        plate=plate or "",
-        note=note or "",
-    )
+    try:
+        rendered = speaker.page(PageRequest(kind, **values))
+    except PageRefused as refusal:
+        value = f.table.get(refusal.field)
+        found = "nothing (the key is missing)" if value is None else describe(value)
+        f.problem(refusal.field, f"a page the wording rules allow ({refusal.code})", found,
+                  refusal.message)  # fmt: skip
+        return None
     page_id = f.text("id", required=False) or f"page-{line}"
-    return Page(page_id, kind, text, speech_seconds(text, PAGE_REPEAT), urgent, "events file")
+    audio = Track(rendered.path, rendered.text, rendered.duration)
+    return Page(page_id, kind, rendered.text, rendered.duration, urgent, "events file", audio)

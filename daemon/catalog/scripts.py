@@ -15,10 +15,13 @@ from daemon.catalog.fields import Fields, describe, read_toml
 from daemon.catalog.problems import InputError, Problem
 from daemon.model import Script, ScriptKind, Track
 from daemon.recurrence import parse_window, weekday_names
+from daemon.speech.recording import RecordingRefused, decode_recording_file
 
 __all__ = ["load_scripts"]
 
-_COMMON = ["id", "kind", "title", "text", "audio", "approved_by", "approved_at", "zones"]
+_COMMON = [
+    "id", "kind", "title", "text", "audio", "recorded_by", "approved_by", "approved_at", "zones",
+]  # fmt: skip
 _BY_KIND = {
     ScriptKind.FIXED: ["slots", "order"],
     ScriptKind.CAMPAIGN: [
@@ -116,13 +119,19 @@ def _script(
         )
     text = f.text("text", required=False, default="")
     audio = probe(audio_path) if audio_path else None
-    if audio is not None and not audio.playable:
-        f.problem(
-            "audio",
-            "a playable recording (mp3, ogg vorbis, flac or wav)",
-            f"{audio_path}: {audio.problem or 'cannot be played'}",
-            "fix the file or remove the audio key",
-        )
+    recording = None
+    if audio_path is not None and audio is not None and not audio.playable:
+        audio, recording = None, audio_path
+        try:  # a phone recording (m4a, webm, opus, ...): converted when the day is planned
+            decode_recording_file(audio_path)
+        except RecordingRefused as refusal:
+            f.problem(
+                "audio",
+                "a playable recording (mp3, ogg, flac, wav, m4a, webm, ...)",
+                f"{audio_path}: {refusal.message}",
+                "record it again or remove the audio key",
+            )
+    recorded_by = f.text("recorded_by", required=False, default="") or ""
     script_zones = f.texts("zones")
     for zone in script_zones:
         if zones and zone not in zones:
@@ -146,6 +155,8 @@ def _script(
         text=text or "",
         source_file=f.file,
         audio=audio,
+        recording=recording,
+        recorded_by=recorded_by,
         approved_by=approved_by,
         approved_at=approved_at,
         zones=script_zones,

@@ -17,11 +17,15 @@ from daemon.catalog.events import load_events
 from daemon.catalog.load import load_catalog
 from daemon.dayplan import build_day_plan, emergency_presets
 from daemon.drivers.simulate import simulate
+from daemon.model import Page
+from daemon.speech.speaker import Speaker
+from daemon.speech.wording import PageRequest
 from tests.invariants import violations
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden" / "example-2026-11-23.jsonl"
 DAY = "2026-11-23"
+REQUEST = PageRequest("customer", "张", "先生", "一楼服务台")  # the first line of what-if.jsonl
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -30,12 +34,26 @@ def media() -> None:
         pytest.fail("the example store's audio is missing: run `make media` (make test does)")
 
 
-def test_example_day_keeps_every_rule() -> None:
+def test_example_day_keeps_every_rule(speaker: Speaker) -> None:
     catalog = load_catalog(ROOT / "mall-pa.toml")
-    plan, notes = build_day_plan(catalog, date.fromisoformat(DAY))
-    commands = load_events(ROOT / "what-if.jsonl", plan.day, plan.zone, emergency_presets(catalog))
+    plan, notes = build_day_plan(catalog, date.fromisoformat(DAY), speaker)
+    presets = emergency_presets(catalog, speaker)
+    commands = load_events(ROOT / "what-if.jsonl", plan.day, plan.zone, presets, speaker)
     assert violations(plan, simulate(plan, commands), commands) == []
     assert "christmas-draft: not approved by planning (B6), will not air" in notes
+
+
+def test_durations_are_those_of_the_rendered_speech(speaker: Speaker) -> None:
+    catalog = load_catalog(ROOT / "mall-pa.toml")
+    plan, _ = build_day_plan(catalog, date.fromisoformat(DAY), speaker)
+    welcome = next(slot for slot in plan.fixed if slot.script.id == "welcome")
+    rendered = speaker.say(welcome.script.text)
+    assert welcome.duration == rendered.duration
+    assert welcome.script.audio is not None and welcome.script.audio.path == rendered.path
+    presets = emergency_presets(catalog, speaker)
+    first = load_events(ROOT / "what-if.jsonl", plan.day, plan.zone, presets, speaker)[0].command
+    assert isinstance(first, Page) and first.audio is not None
+    assert first.duration == first.audio.duration == speaker.page(REQUEST).duration
 
 
 def test_golden_timeline(

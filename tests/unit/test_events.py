@@ -10,14 +10,17 @@ import pytest
 
 from daemon.catalog.events import load_events
 from daemon.catalog.problems import InputError, Problem
-from daemon.model import Clear, EmergencyCall, Page, Script, ScriptKind
+from daemon.model import Clear, EmergencyCall, Page, Script, ScriptKind, Track
 from daemon.recurrence import local_instant
+from daemon.speech.speaker import Speaker
 
 DAY = date(2026, 11, 23)
 ZONE = ZoneInfo("Asia/Shanghai")
 FIRE = Script("fire", ScriptKind.EMERGENCY, "火警", "请撤离", Path("/lib/fire.toml"),
+              Track(Path("/lib/fire.wav"), "火警", 12.5),
               approved_by="安全部", approved_at=date(2026, 10, 1))  # fmt: skip
 POWER = Script("power", ScriptKind.EMERGENCY, "停电", "请稍候", Path("/lib/power.toml"),
+               Track(Path("/lib/power.wav"), "停电", 8.0),
                approved_by="安全部", approved_at=date(2026, 10, 1))  # fmt: skip
 PRESETS = {"fire": FIRE, "power": POWER}
 PAGE = '{"at": "10:15", "type": "page", "kind": "customer", "name": "张", "honorific": "先生", '
@@ -30,9 +33,18 @@ def write(tmp_path: Path, *lines: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _speaker(speaker: Speaker) -> None:
+    global SPEAKER
+    SPEAKER = speaker
+
+
+SPEAKER: Speaker
+
+
 def problems_of(path: Path) -> list[Problem]:
     with pytest.raises(InputError) as caught:
-        load_events(path, DAY, ZONE, PRESETS)
+        load_events(path, DAY, ZONE, PRESETS, SPEAKER)
     return list(caught.value.problems)
 
 
@@ -58,7 +70,7 @@ def test_commands_sorted_by_time_comments_and_blank_lines_ignored(tmp_path: Path
         "  # an indented comment",
         PAGE + '"place": "一楼服务台", "id": "p1"}',
     )
-    commands = load_events(path, DAY, ZONE, PRESETS)
+    commands = load_events(path, DAY, ZONE, PRESETS, SPEAKER)
     assert [(c.at, c.line) for c in commands] == [
         (at(10, 15), 7),
         (at(12, 0, 30), 5),
@@ -79,7 +91,7 @@ def test_lost_child_pages_are_urgent_by_default(tmp_path: Path) -> None:
         '"urgent": false}',
         PAGE + '"place": "服务台", "urgent": true}',
     )
-    pages = [c.command for c in load_events(path, DAY, ZONE, PRESETS)]
+    pages = [c.command for c in load_events(path, DAY, ZONE, PRESETS, SPEAKER)]
     assert [(p.id, p.urgent) for p in pages if isinstance(p, Page)] == [
         ("page-3", True),
         ("page-1", True),
@@ -149,7 +161,7 @@ def test_emergency_naming_an_unknown_script_lists_the_known_ones(tmp_path: Path)
 def test_emergency_naming_an_unapproved_script(tmp_path: Path) -> None:
     path = write(tmp_path, '{"at": "10:00", "type": "emergency", "script": "power"}')
     with pytest.raises(InputError) as caught:
-        load_events(path, DAY, ZONE, {"fire": FIRE})  # presets hold approved scripts only
+        load_events(path, DAY, ZONE, {"fire": FIRE}, SPEAKER)  # presets hold approved scripts only
     [problem] = caught.value.problems
     assert (problem.where, problem.expected, problem.found) == (
         "line 1.script",
@@ -164,17 +176,42 @@ def test_page_missing_place_name_and_honorific(tmp_path: Path) -> None:
         '{"at": "10:00", "type": "page", "kind": "customer", "name": "张"}',
         '{"at": "10:00", "type": "page", "kind": "staff", "honorific": "小姐", "place": "总机"}',
     ) == [
-        ("line 1.honorific", '"先生" or "小姐" (B11)', "nothing (the key is missing)",
-         'add "honorific": "先生" or "小姐"'),
-        ("line 1.place", "text", "nothing (the key is missing)", 'add "place": "..."'),
-        ("line 2.name", "text", "nothing (the key is missing)", 'add "name": "..."'),
+        ("line 1.honorific", "a page the wording rules allow (honorific_missing)",
+         "nothing (the key is missing)", "请填写称呼。"),
+        ("line 2.name", "a page the wording rules allow (name_missing)",
+         "nothing (the key is missing)", "请填写姓名。"),
     ]  # fmt: skip
 
 
 def test_vehicle_page_needs_a_plate(tmp_path: Path) -> None:
     assert found(tmp_path, '{"at": "10:00", "type": "page", "kind": "vehicle", "place": "B2"}') == [
-        ("line 1.plate", "text", "nothing (the key is missing)", 'add "plate": "..."')
-    ]
+        ("line 1.plate", "a page the wording rules allow (plate_missing)",
+         "nothing (the key is missing)", "请填写车牌号。")
+    ]  # fmt: skip
+
+
+def test_a_staff_page_with_a_title_is_refused_on_its_line(tmp_path: Path) -> None:
+    line = (
+        '{"at": "10:00", "type": "page", "kind": "staff", "name": "王经理", "honorific": "先生", '
+    )
+    [(where, expected, found_, hint)] = found(tmp_path, line + '"place": "总机"}')
+    assert (where, expected, found_) == (
+        "line 1.name",
+        "a page the wording rules allow (title_or_department)",
+        '"王经理"',
+    )
+    assert "「经理」" in hint and "B11" in hint
+
+
+def test_a_page_airs_for_as_long_as_its_rendered_speech(tmp_path: Path) -> None:
+    [command] = load_events(
+        write(tmp_path, PAGE + '"place": "一楼服务台"}'), DAY, ZONE, {}, SPEAKER
+    )
+    page = command.command
+    assert isinstance(page, Page) and page.audio is not None
+    assert page.duration == page.audio.duration
+    assert page.duration > 8  # read twice
+    assert page.audio.path.exists()
 
 
 def test_unknown_page_kind_is_the_only_problem_reported(tmp_path: Path) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date, time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from daemon.catalog.problems import InputError, Problem
 from daemon.catalog.scripts import load_scripts
 from daemon.model import ScriptKind, Track
+from daemon.speech.audio import Audio
 
 FIXED = """\
 id = "welcome"
@@ -268,17 +270,27 @@ def test_missing_audio_file(tmp_path: Path) -> None:
     missing = tmp_path / "scripts" / "voice.mp3"
     assert one(tmp_path, FIXED + 'audio = "voice.mp3"\n') == (
         "audio",
-        "a playable recording (mp3, ogg vorbis, flac or wav)",
-        f"{missing}: no such file",
-        "fix the file or remove the audio key",
+        "a playable recording (mp3, ogg, flac, wav, m4a, webm, ...)",
+        f"{missing}: 读不到文件 {missing}:请确认文件存在、是录音文件且有读取权限。",
+        "record it again or remove the audio key",
     )
 
 
-def test_unplayable_audio_without_a_stated_problem(tmp_path: Path) -> None:
+def test_unplayable_audio_is_refused_with_the_reason(tmp_path: Path) -> None:
     folder = library(tmp_path, FIXED + 'audio = "voice.mp3"\n')
+    (folder / "voice.mp3").write_bytes(b"ID3 but nothing else")
     with pytest.raises(InputError) as caught:
         load_scripts(folder, lambda p: Track(p, p.stem, None), ZONES, DAYPARTS)
-    assert caught.value.problems[0].found == f"{folder / 'voice.mp3'}: cannot be played"
+    assert "不是能识别的音频文件" in caught.value.problems[0].found
+
+
+def test_a_phone_recording_is_kept_for_conversion_with_who_recorded_it(tmp_path: Path) -> None:
+    folder = library(tmp_path, FIXED + 'audio = "voice.m4a"\nrecorded_by = "服务台 陈静"\n')
+    tone = (np.sin(np.arange(48_000) / 48_000 * 2 * np.pi * 330) * 0.3).astype(np.float32)
+    Audio(tone).write_wav(folder / "voice.m4a")  # a WAV named .m4a: FFmpeg goes by content
+    [script] = load_scripts(folder, lambda p: Track(p, p.stem, None), ZONES, DAYPARTS)
+    assert script.audio is None and script.recording == folder / "voice.m4a"
+    assert script.recorded_by == "服务台 陈静"
 
 
 def test_no_text_and_no_audio(tmp_path: Path) -> None:

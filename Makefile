@@ -37,6 +37,7 @@ test: lint typecheck unit
 
 bench: $(MEDIA)
 	$(BIN)/python bench/simulate_day.py
+	$(BIN)/python bench/speech_page.py
 
 clean:
 	rm -rf $(VENV) music stings scripts_library/*.ogg .mall-pa .pytest_cache .mypy_cache .ruff_cache

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import platform
 import random
 import statistics
 import subprocess
@@ -28,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.report import report  # noqa: E402
 from daemon import music  # noqa: E402
 from daemon.drivers.simulate import simulate  # noqa: E402
 from daemon.model import DayPlan, ScheduledCommand, Script, ScriptKind  # noqa: E402
@@ -160,33 +160,12 @@ def _cli(runs: int) -> str:
     )
 
 
-def machine() -> str:
-    lines = Path("/proc/cpuinfo").read_text().splitlines()
-    cpu = next((x.split(":", 1)[1].strip() for x in lines if x.startswith("model name")), "?")
-    cores = sum(x.startswith("processor") for x in lines)
-    return f"{cpu}, {cores} cores, Python {platform.python_version()}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--record", action="store_true", help="append to bench/RESULTS.md")
     args = parser.parse_args()
-    results = measure(args.runs)
-    lines = [
-        f"### simulate_day.py, {datetime.date.today()}",
-        "",
-        f"Machine: {machine()}",
-        "",
-        "| measure | result |",
-        "|---|---|",
-    ]
-    lines += [f"| {k} | {v} |" for k, v in results.items()]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.record:
-        with (ROOT / "bench" / "RESULTS.md").open("a", encoding="utf-8") as out:
-            out.write("\n" + text)
+    report("simulate_day.py", measure(args.runs), args.record)
 
 
 if __name__ == "__main__":

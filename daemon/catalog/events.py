@@ -20,12 +20,15 @@ from daemon.catalog.problems import InputError, Problem
 from daemon.dayplan import script_duration
 from daemon.model import Clear, Command, EmergencyCall, Page, ScheduledCommand, Script, Track
 from daemon.recurrence import local_instant
+from daemon.speech.audio import Audio
+from daemon.speech.recording import RecordingRefused, decode_recording_file
 from daemon.speech.speaker import Speaker
 from daemon.speech.wording import PAGE_KINDS, PageRefused, PageRequest
 
 __all__ = ["load_events"]
 
-_PAGE_KEYS = ["at", "type", "id", "kind", "name", "honorific", "place", "plate", "note", "urgent"]
+_PAGE_KEYS = ["at", "type", "id", "kind", "name", "honorific", "place", "plate", "note", "urgent",
+              "recording", "recorded_by"]  # fmt: skip
 
 
 def load_events(
@@ -102,10 +105,11 @@ def _page(f: Fields, line: int, speaker: Speaker) -> Page | None:
     if not isinstance(urgent, bool):
         f.problem("urgent", "true or false", describe(urgent), "write true or false, no quotes")
         return None
-    if f.table.get("kind", kind) != kind:  # unknown kind, already reported
+    usable, recording = _recording(f)
+    if f.table.get("kind", kind) != kind or not usable:  # already reported
         return None
     try:
-        rendered = speaker.page(PageRequest(kind, **values))
+        rendered = speaker.page(PageRequest(kind, **values), recording)
     except PageRefused as refusal:
         value = f.table.get(refusal.field)
         found = "nothing (the key is missing)" if value is None else describe(value)
@@ -114,4 +118,22 @@ def _page(f: Fields, line: int, speaker: Speaker) -> Page | None:
         return None
     page_id = f.text("id", required=False) or f"page-{line}"
     audio = Track(rendered.path, rendered.text, rendered.duration)
-    return Page(page_id, kind, rendered.text, rendered.duration, urgent, "events file", audio)
+    recorded_by = f.text("recorded_by", required=False, default="") or ""
+    return Page(
+        page_id, kind, rendered.text, rendered.duration, urgent, "events file", audio, recorded_by
+    )
+
+
+def _recording(f: Fields) -> tuple[bool, Audio | None]:
+    """(usable, the announcer's recording of the page or None); unusable ones are reported."""
+    path = f.path("recording", f.file.parent, required=False)
+    if path is None:
+        return True, None
+    if "recorded_by" not in f.table:
+        f.missing("recorded_by", "the trained announcer who recorded it (B7)")
+        return False, None
+    try:
+        return True, decode_recording_file(path)
+    except RecordingRefused as refusal:
+        f.problem("recording", "a usable recording", f"{path}: {refusal.message}", refusal.code)
+        return False, None

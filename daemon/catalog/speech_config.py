@@ -62,7 +62,10 @@ def speech_settings(root: Fields, base: Path) -> SpeechSettings:
 def _within(fields: Fields, key: str, default: int, low: int, high: int) -> int:
     value = fields.integer(key, default, minimum=low)
     if value is not None and value > high:
-        fields.problem(key, f"a whole number from {low} to {high}", describe(value))
+        fields.problem(
+            key, f"a whole number from {low} to {high}", describe(value),
+            f"leave {key} out for the default, {default}",
+        )  # fmt: skip
         return default
     return default if value is None else value
 
@@ -96,12 +99,20 @@ def _template_ok(table: Fields, kind: str, template: str) -> bool:
     try:
         used = set(template_fields(template))
     except ValueError as error:
-        table.problem(kind, "a template with {fields} in braces", f'"{template}" ({error})')
+        table.problem(
+            kind, "a template with {fields} in braces", f'"{template}" ({error})',
+            "write { and } only around name, honorific, place or plate",
+        )  # fmt: skip
         return False
     allowed = _ALLOWED_FIELDS[kind]
     if used - allowed or "place" not in used:
         fields = ", ".join("{" + f + "}" for f in sorted(allowed))
-        table.problem(kind, f"a template using {fields} and at least {{place}}", f'"{template}"')
+        table.problem(
+            kind,
+            f"a template using only {fields}, {{place}} included",
+            f'"{template}"',
+            f'the default is "{DEFAULT_TEMPLATES[kind]}"',
+        )
         return False
     wording = _B11_WORDING.get(kind)
     if wording and wording not in template:

@@ -54,14 +54,18 @@ def _tidy_spaces(text: str) -> str:
     return _SPACE_BETWEEN_HAN.sub(_drop_han_space, _SPACE_NEAR_PUNCT.sub("", text))
 
 
-_DEGREES = re.compile(r"°\s?[Cc]?")
+_DEGREES = re.compile(r"°\s?[Cc]|℃|°")
 
 
 def _clean(text: str) -> str:
-    """Fold widths (NFKC), read ° as 度, drop what cannot be spoken, tidy whitespace."""
-    text = _WHITESPACE.sub(" ", unicodedata.normalize("NFKC", text))
-    text = _DEGREES.sub(lambda m: "摄氏度" if m[0][-1] in "Cc" else "度", text)
-    return _tidy_spaces("".join(char for char in text if not _unspeakable(char)))
+    """Read ℃/° as 摄氏度/度, drop what cannot be spoken, fold widths (NFKC), tidy whitespace.
+
+    Dropping comes before NFKC so that NFKC sees the final neighbours (it never adds
+    anything unspeakable), which keeps a second pass from changing the text.
+    """
+    text = _DEGREES.sub(lambda m: "度" if m[0] == "°" else "摄氏度", _WHITESPACE.sub(" ", text))
+    text = "".join(char for char in text if not _unspeakable(char))
+    return _tidy_spaces(unicodedata.normalize("NFKC", text))
 
 
 # --- rules: one pattern and one small function each ------------------------------------------
@@ -211,7 +215,7 @@ _RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
 
 # --- punctuation ----------------------------------------------------------------------------
 
-_ELLIPSIS = re.compile(r"\.{2,}")
+_ELLIPSIS = re.compile(r"\.{2,}(?:\s?\.{2,})*")  # … is ... after NFKC; … … is one pause
 _FULL_STOP = re.compile(r"(?<![A-Za-z])\.|\.(?![A-Za-z])")  # not inside a.b (decimals are gone)
 _FULL_WIDTH = str.maketrans(
     {",": "，", "!": "！", "?": "？", ";": "；", ":": "：", "(": "（", ")": "）"}

@@ -77,12 +77,15 @@ class Speaker:
         key = cache_key(VERSION, "say", self.engine.identity, f"{self.level_db:.2f}", spoken)
         return self._render(key, repeat, text, "synthesis", lambda: self._synthesize(spoken))
 
-    def page(self, request: PageRequest) -> Rendered:
+    def page(self, request: PageRequest, recording: Audio | None = None) -> Rendered:
         """A page worded by the rules (raises PageRefused), read `rules.repeat` times.
 
-        Spoken from the phrase bank when it covers the page's fixed words.
+        Aired from the announcer's `recording` if given (its text is still checked), else
+        spoken from the phrase bank when it covers the page's fixed words, else synthesised.
         """
         page = word_page(request, self.rules)
+        if recording is not None:
+            return self.recorded(recording, page.text, self.rules.repeat)
         pack = self.pack
         if pack is not None and pack.covers(page):
             ident = cache_key(VERSION, "page", self.engine.identity, pack.identity, page.text)

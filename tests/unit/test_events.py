@@ -6,13 +6,15 @@ from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 
 from daemon.catalog.events import load_events
 from daemon.catalog.problems import InputError, Problem
 from daemon.model import Clear, EmergencyCall, Page, Script, ScriptKind, Track
 from daemon.recurrence import local_instant
-from daemon.speech.speaker import Speaker
+from daemon.speech.audio import SPEECH_RATE, Audio
+from daemon.speech.speaker import LEAD, PAUSE_BETWEEN_REPEATS, Speaker
 
 DAY = date(2026, 11, 23)
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -274,3 +276,29 @@ def test_missing_events_file_given_as_text(tmp_path: Path) -> None:
     assert problems_of(str(path)) == [  # type: ignore[arg-type]  # the CLI passes a str
         Problem(path, "", "an events file (JSON lines)", "no such file", "check the path")
     ]
+
+
+def test_a_page_can_air_in_an_announcers_own_recording(tmp_path: Path) -> None:
+    tone = np.sin(np.arange(2 * SPEECH_RATE) / SPEECH_RATE * 2 * np.pi * 200) * 0.2
+    Audio(tone.astype(np.float32)).write_wav(tmp_path / "zhang.wav")
+    line = PAGE + '"place": "一楼服务台", "recording": "zhang.wav", "recorded_by": "陈静"}'
+    [command] = load_events(write(tmp_path, line), DAY, ZONE, {}, SPEAKER)
+    page = command.command
+    assert isinstance(page, Page) and page.recorded_by == "陈静"
+    assert page.text == "来宾张先生,请听到广播后到一楼服务台。"
+    assert page.duration == pytest.approx(2 * 2.0 + PAUSE_BETWEEN_REPEATS + 2 * LEAD, abs=0.02)
+
+
+def test_a_recording_needs_its_announcer_and_must_be_usable(tmp_path: Path) -> None:
+    (tmp_path / "noise.m4a").write_bytes(b"not a recording")
+    assert found(
+        tmp_path,
+        PAGE + '"place": "一楼服务台", "recording": "zhang.wav"}',
+        PAGE + '"place": "一楼服务台", "recording": "noise.m4a", "recorded_by": "陈静"}',
+    ) == [
+        ("line 1.recorded_by", "the trained announcer who recorded it (B7)",
+         "nothing (the key is missing)", 'add "recorded_by": ...'),
+        ("line 2.recording", "a usable recording",
+         f"{tmp_path / 'noise.m4a'}: 「{tmp_path / 'noise.m4a'}」不是能识别的音频文件:"
+         "请上传录好的录音(如 m4a、mp3、wav、ogg、webm)。", "not_audio"),
+    ]  # fmt: skip

@@ -2,7 +2,9 @@
 
 Keys are content hashes of everything that changes the sound (engine identity, text,
 repeats, levels), so a changed voice setting can never serve stale audio. The folder is
-bounded: when it grows past `max_bytes`, the least recently used files go first.
+bounded: when it grows past `max_bytes`, the least recently used files go first, but a
+file used within `keep_seconds` (a day) is never deleted, since today's plan may still
+air it; on a very busy day the folder may pass its bound until those files age.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
 import wave
 from pathlib import Path
 
@@ -33,9 +36,10 @@ def wav_seconds(path: Path) -> float:
 class RenderCache:
     """WAV files in `folder`, at most `max_bytes` in all. Safe to use from several threads."""
 
-    def __init__(self, folder: Path, max_bytes: int) -> None:
+    def __init__(self, folder: Path, max_bytes: int, keep_seconds: float = 86_400) -> None:
         self.folder = folder
         self.max_bytes = max_bytes
+        self.keep_seconds = keep_seconds
         self._lock = threading.Lock()
         self._total: int | None = None
 
@@ -74,8 +78,9 @@ class RenderCache:
         """Delete least recently used files until within bounds; return the bytes left."""
         files = [(f.stat().st_mtime, f.stat().st_size, f) for f in self.folder.glob("*.wav")]
         total = sum(size for _, size, _ in files)
-        for _, size, file in sorted(files):
-            if total <= self.max_bytes:
+        recent = time.time() - self.keep_seconds
+        for used, size, file in sorted(files):
+            if total <= self.max_bytes or used >= recent:
                 break
             if file != keep:
                 file.unlink(missing_ok=True)

@@ -34,7 +34,7 @@ _SPLIT = re.compile(f"([{''.join(PAUSES)}])")
 def phrases_of(text: str) -> list[str | float]:
     """`text` as phrases and pauses (seconds), in order: ",请到" -> [0.25, "请到"]."""
     pieces: list[str | float] = []
-    for piece in _SPLIT.split(unicodedata.normalize("NFKC", text).replace(",", ",")):
+    for piece in _SPLIT.split(unicodedata.normalize("NFKC", text)):
         if piece in PAUSES:
             pieces.append(PAUSES[piece])
         elif piece.strip():

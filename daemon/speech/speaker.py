@@ -28,6 +28,7 @@ __all__ = [
     "Speaker",
     "SpeechSettings",
     "open_speaker",
+    "speech_level",
 ]
 
 SPEECH_LEVEL_DB = -20.0  # voiced RMS of every rendering, before the volume setting
@@ -69,7 +70,7 @@ class Speaker:
     ) -> None:
         self.engine, self.cache, self.pack = engine, cache, pack
         self.rules = rules or PagingRules()
-        self.level_db = SPEECH_LEVEL_DB + 20 * math.log10(max(volume, 1) / 100)
+        self.level_db = speech_level(volume)
 
     def say(self, text: str, repeat: int = 1) -> Rendered:
         """`text` normalised and synthesised, read `repeat` times."""
@@ -88,8 +89,10 @@ class Speaker:
             return self.recorded(recording, page.text, self.rules.repeat)
         pack = self.pack
         if pack is not None and pack.covers(page):
-            ident = cache_key(VERSION, "page", self.engine.identity, pack.identity, page.text)
-            key = cache_key(ident, f"{self.level_db:.2f}", repr(page.parts))
+            key = cache_key(
+                VERSION, "page", self.engine.identity, pack.identity, f"{self.level_db:.2f}",
+                repr(page.parts),
+            )  # fmt: skip
             return self._render(
                 key, self.rules.repeat, page.text, "phrase bank",
                 lambda: pack.assemble(page, lambda t: self._synthesize(normalize(t))),
@@ -120,12 +123,17 @@ class Speaker:
         return Rendered(path, wav_seconds(path), text, voice)
 
 
+def speech_level(volume: int) -> float:
+    """The voiced RMS level in dBFS every rendering is levelled to, for a volume percent."""
+    return SPEECH_LEVEL_DB + 20 * math.log10(max(volume, 1) / 100)
+
+
 def open_speaker(settings: SpeechSettings, state_dir: Path) -> Speaker:
     """A speaker as configured, caching under `state_dir/speech-cache`.
 
     Raises EngineUnavailable when the engine cannot run here.
     """
-    level = SPEECH_LEVEL_DB + 20 * math.log10(max(settings.voice.volume, 1) / 100)
+    level = speech_level(settings.voice.volume)
     pack = PhraseBank(settings.voice_pack, level) if settings.voice_pack else None
     return Speaker(
         open_engine(settings.voice),

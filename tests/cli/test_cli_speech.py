@@ -5,10 +5,11 @@ from __future__ import annotations
 import wave
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from daemon.__main__ import main
-from daemon.speech.audio import SPEECH_RATE, read_wav
+from daemon.speech.audio import SPEECH_RATE, Audio, read_wav
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -77,3 +78,26 @@ def test_a_bad_speech_config_is_reported_like_any_config_problem(
     assert "speech.rate: expected a whole number from 50 to 200, found the number 500" in err
     assert "leave rate out for the default, 90" in err
     assert "paging.templates.staff: expected a template using only {honorific}, {name}" in err
+
+
+def test_check_lists_the_phrases_a_voice_pack_lacks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pack = tmp_path / "voice-pack"
+    pack.mkdir()
+    tone = np.sin(np.arange(SPEECH_RATE // 2) / SPEECH_RATE * 2 * np.pi * 220) * 0.3
+    for phrase in ("来宾", "先生", "小姐"):
+        Audio(tone.astype(np.float32)).write_wav(pack / f"{phrase}.wav")
+    (pack / "女士.m4a").write_bytes(b"broken")
+    config = (ROOT / "mall-pa.toml").read_text(encoding="utf-8")
+    config = config.replace('# voice_pack = "voice-pack"', f'voice_pack = "{pack}"')
+    for folder in ("music", "stings", "playlists", "scripts_library"):
+        (tmp_path / folder).symlink_to(ROOT / folder)
+    (tmp_path / "mall-pa.toml").write_text(config, encoding="utf-8")
+    assert main(["check", "--config", str(tmp_path / "mall-pa.toml"), "--date", "2026-11-23"]) == 0
+    out = capsys.readouterr().out
+    assert "note: voice pack voice-pack: 女士.m4a: not_audio:" in out
+    lacking = next(line for line in out.splitlines() if "lacks" in line)
+    assert "voice pack voice-pack lacks 14 of 17 phrases" in lacking
+    assert "请听到广播后到" in lacking and "本公司" in lacking and "一楼服务台" in lacking
+    assert "来宾、" not in lacking and "先生" not in lacking

@@ -3,6 +3,8 @@ recordings, and pages assembled from an announcer's phrase bank."""
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -116,7 +118,7 @@ def test_volume_moves_the_level(tmp_path: Path) -> None:
 
 
 def test_cache_is_bounded_and_evicts_the_least_recently_used(tmp_path: Path) -> None:
-    cache = RenderCache(tmp_path, max_bytes=3 * 96_100)  # three 1 s files of 96 kB
+    cache = RenderCache(tmp_path, max_bytes=3 * 96_100, keep_seconds=0)  # three 1 s files
     keys = [f"k{i}" for i in range(4)]
     for key in keys[:3]:
         cache.put(key, tone(1.0))
@@ -125,6 +127,17 @@ def test_cache_is_bounded_and_evicts_the_least_recently_used(tmp_path: Path) -> 
     assert cache.size() <= cache.max_bytes
     assert cache.get("k1") is None
     assert all(cache.get(k) is not None for k in ("k0", "k2", "k3"))
+
+
+def test_cache_never_evicts_what_was_used_today(tmp_path: Path) -> None:
+    cache = RenderCache(tmp_path, max_bytes=96_100)
+    for key in ("a", "b", "c"):
+        cache.put(key, tone(1.0))
+    assert all(cache.get(k) is not None for k in ("a", "b", "c"))  # today's plan may air them
+    old = time.time() - 2 * 86_400
+    os.utime(cache.path("a"), (old, old))
+    cache.put("d", tone(1.0))
+    assert cache.get("a") is None and cache.get("b") is not None
 
 
 def make_pack(folder: Path, phrases: list[str], seconds: float = 0.4) -> Path:

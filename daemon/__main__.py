@@ -20,6 +20,7 @@ from daemon.drivers.simulate import simulate
 from daemon.model import Track
 from daemon.speech.engines import EngineUnavailable
 from daemon.speech.phrasebank import required_phrases
+from daemon.speech.recording import RecordingRefused
 from daemon.speech.speaker import Speaker, open_speaker
 from daemon.speech_commands import add_speech_commands, run_speech_command
 from daemon.timeline import Punctuality, format_jsonl, format_table
@@ -68,6 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except EngineUnavailable as err:
         print(f"mall-pa: the speech engine cannot start: {err}", file=sys.stderr)
+        return 2
+    except RecordingRefused as err:  # a script's recording changed after it was checked
+        print(f"mall-pa: a recording cannot air: {err.message}", file=sys.stderr)
         return 2
 
 

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from daemon.speech.speaker import Speaker, SpeechSettings, open_speaker
 
 
+@functools.cache
+def default_speaker() -> Speaker:
+    """The default voice (espeak-ng, calm Mandarin) with a render cache of its own."""
+    return open_speaker(SpeechSettings(), Path(tempfile.mkdtemp(prefix="mall-pa-test-speech-")))
+
+
 @pytest.fixture(scope="session")
-def speaker(tmp_path_factory: pytest.TempPathFactory) -> Speaker:
-    """The default voice (espeak-ng, calm Mandarin) with its own render cache."""
-    return open_speaker(SpeechSettings(), tmp_path_factory.mktemp("speech"))
+def speaker() -> Speaker:
+    return default_speaker()

@@ -14,7 +14,8 @@ from daemon.catalog.problems import InputError, Problem
 from daemon.model import Clear, EmergencyCall, Page, Script, ScriptKind, Track
 from daemon.recurrence import local_instant
 from daemon.speech.audio import SPEECH_RATE, Audio
-from daemon.speech.speaker import LEAD, PAUSE_BETWEEN_REPEATS, Speaker
+from daemon.speech.speaker import LEAD, PAUSE_BETWEEN_REPEATS
+from tests.conftest import default_speaker
 
 DAY = date(2026, 11, 23)
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -35,13 +36,7 @@ def write(tmp_path: Path, *lines: str) -> Path:
     return path
 
 
-@pytest.fixture(autouse=True)
-def _speaker(speaker: Speaker) -> None:
-    global SPEAKER
-    SPEAKER = speaker
-
-
-SPEAKER: Speaker
+SPEAKER = default_speaker()
 
 
 def problems_of(path: Path) -> list[Problem]:

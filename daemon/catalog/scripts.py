@@ -132,6 +132,12 @@ def _script(
                 "record it again or remove the audio key",
             )
     recorded_by = f.text("recorded_by", required=False, default="") or ""
+    if audio_path is not None and "recorded_by" not in f.table:
+        f.missing(
+            "recorded_by",
+            "the trained announcer who recorded it (B7)",
+            'add recorded_by = "服务台 陈静" (only trained announcers may record)',
+        )
     script_zones = f.texts("zones")
     for zone in script_zones:
         if zones and zone not in zones:

@@ -88,10 +88,22 @@ def test_good_scripts_load(tmp_path: Path) -> None:
 
 def test_recorded_audio_without_text(tmp_path: Path) -> None:
     [script] = load_scripts(
-        library(tmp_path, edit(FIXED, 'text = "欢迎光临"', 'audio = "ok.mp3"')), probe
+        library(
+            tmp_path, edit(FIXED, 'text = "欢迎光临"', 'audio = "ok.mp3"\nrecorded_by = "陈静"')
+        ),
+        probe,
     )
     assert script.audio == Track(tmp_path / "scripts" / "ok.mp3", "ok", 3.0)
-    assert script.text == ""
+    assert (script.text, script.recorded_by) == ("", "陈静")
+
+
+def test_a_recording_names_the_announcer_who_made_it(tmp_path: Path) -> None:
+    assert one(tmp_path, edit(FIXED, 'text = "欢迎光临"', 'audio = "ok.mp3"')) == (
+        "recorded_by",
+        "the trained announcer who recorded it (B7)",
+        "nothing (the key is missing)",
+        'add recorded_by = "服务台 陈静" (only trained announcers may record)',
+    )
 
 
 def test_missing_kind(tmp_path: Path) -> None:
@@ -268,7 +280,7 @@ def test_zone_not_in_config(tmp_path: Path) -> None:
 
 def test_missing_audio_file(tmp_path: Path) -> None:
     missing = tmp_path / "scripts" / "voice.mp3"
-    assert one(tmp_path, FIXED + 'audio = "voice.mp3"\n') == (
+    assert one(tmp_path, FIXED + 'audio = "voice.mp3"\nrecorded_by = "陈静"\n') == (
         "audio",
         "a playable recording (mp3, ogg, flac, wav, m4a, webm, ...)",
         f"{missing}: 读不到文件 {missing}:请确认文件存在、是录音文件且有读取权限。",
@@ -277,7 +289,7 @@ def test_missing_audio_file(tmp_path: Path) -> None:
 
 
 def test_unplayable_audio_is_refused_with_the_reason(tmp_path: Path) -> None:
-    folder = library(tmp_path, FIXED + 'audio = "voice.mp3"\n')
+    folder = library(tmp_path, FIXED + 'audio = "voice.mp3"\nrecorded_by = "陈静"\n')
     (folder / "voice.mp3").write_bytes(b"ID3 but nothing else")
     with pytest.raises(InputError) as caught:
         load_scripts(folder, lambda p: Track(p, p.stem, None), ZONES, DAYPARTS)

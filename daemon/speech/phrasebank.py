@@ -64,7 +64,7 @@ class PhraseBank:
             self.files.setdefault(unicodedata.normalize("NFKC", file.stem).strip(), file)
         stamp = "|".join(f"{f.name}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files)
         self.identity = f"pack {folder.name} {hashlib.sha256(stamp.encode()).hexdigest()[:16]}"
-        self._decoded: dict[str, Audio | None] = {}
+        self._loaded: dict[str, Audio | RecordingRefused | None] = {}
         self._lock = threading.Lock()
 
     def missing(self, phrases: Iterable[str]) -> list[str]:
@@ -73,31 +73,34 @@ class PhraseBank:
 
     def problems(self) -> dict[Path, str]:
         """Files in the pack that cannot be used, with the reason."""
-        bad: dict[Path, str] = {}
-        for key, file in self.files.items():
-            try:
-                decode_recording_file(file, min_seconds=PHRASE_MIN_SECONDS)
-            except RecordingRefused as refusal:
-                bad[file] = f"{refusal.code}: {refusal.message} ({key})"
-        return bad
+        loaded = {key: self._load(key) for key in self.files}
+        return {
+            self.files[key]: f"{result.code}: {result.message} ({key})"
+            for key, result in loaded.items()
+            if isinstance(result, RecordingRefused)
+        }
 
     def phrase(self, key: str) -> Audio | None:
         """The levelled recording of `key`, or None if missing or unusable."""
+        result = self._load(key)
+        return result if isinstance(result, Audio) else None
+
+    def _load(self, key: str) -> Audio | RecordingRefused | None:
+        """Decode `key`'s recording once: the audio, why it is refused, or None if absent."""
         with self._lock:
-            if key not in self._decoded:
+            if key not in self._loaded:
                 file = self.files.get(key)
-                audio = None
-                if file is not None:
-                    try:
-                        audio = (
-                            decode_recording_file(file, min_seconds=PHRASE_MIN_SECONDS)
-                            .levelled(self.level_db)
-                            .faded()
-                        )
-                    except RecordingRefused:
-                        audio = None
-                self._decoded[key] = audio
-            return self._decoded[key]
+                try:
+                    self._loaded[key] = (
+                        None
+                        if file is None
+                        else decode_recording_file(file, min_seconds=PHRASE_MIN_SECONDS)
+                        .levelled(self.level_db)
+                        .faded()
+                    )
+                except RecordingRefused as refusal:
+                    self._loaded[key] = refusal
+            return self._loaded[key]
 
     def covers(self, page: WordedPage) -> bool:
         """True when every fixed phrase of `page` has a usable recording."""

@@ -24,7 +24,6 @@ from daemon.model import (
     Track,
 )  # fmt: skip
 from daemon.recurrence import local_instant, parse_window
-from daemon.speech.recording import decode_recording_file
 from daemon.speech.speaker import Speaker
 
 __all__ = ["build_day_plan", "emergency_presets", "on_air", "script_duration"]
@@ -36,7 +35,7 @@ def on_air(script: Script, speaker: Speaker) -> Script:
     if script.audio is not None and script.audio.playable:
         return script
     if script.recording is not None:
-        rendered = speaker.recorded(decode_recording_file(script.recording), script.title)
+        rendered = speaker.recorded_file(script.recording, script.title)
     else:
         rendered = speaker.say(script.text)
     return replace(script, audio=Track(rendered.path, script.title, rendered.duration))

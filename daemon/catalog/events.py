@@ -27,8 +27,8 @@ from daemon.speech.wording import PAGE_KINDS, PageRefused, PageRequest
 
 __all__ = ["load_events"]
 
-_PAGE_KEYS = ["at", "type", "id", "kind", "name", "honorific", "place", "plate", "note", "urgent",
-              "recording", "recorded_by"]  # fmt: skip
+_WORDING_KEYS = ("name", "honorific", "place", "plate", "note")  # fields of a PageRequest
+_PAGE_KEYS = ["at", "type", "id", "kind", *_WORDING_KEYS, "urgent", "recording", "recorded_by"]
 
 
 def load_events(
@@ -100,7 +100,7 @@ def _command(
 def _page(f: Fields, line: int, speaker: Speaker) -> Page | None:
     f.only(_PAGE_KEYS)
     kind = f.choice("kind", PAGE_KINDS, "customer")
-    values = {k: f.text(k, required=False, default="") or "" for k in _PAGE_KEYS[4:9]}
+    values = {k: f.text(k, required=False, default="") or "" for k in _WORDING_KEYS}
     urgent = f.table.get("urgent", kind == "lost_child")
     if not isinstance(urgent, bool):
         f.problem("urgent", "true or false", describe(urgent), "write true or false, no quotes")

@@ -10,7 +10,6 @@ milliseconds longer or shorter each time, and durations must be reproducible.
 from __future__ import annotations
 
 import ctypes
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -100,8 +99,7 @@ class _Library:
 
 
 _worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="espeak-ng")
-_library: _Library | None = None
-_start_lock = threading.Lock()
+_library: _Library | None = None  # created on the worker thread, so never twice
 
 
 def _on_worker(job: Callable[[_Library], T]) -> T:
@@ -109,9 +107,8 @@ def _on_worker(job: Callable[[_Library], T]) -> T:
 
     def run() -> T:
         global _library
-        with _start_lock:
-            if _library is None:
-                _library = _Library()
+        if _library is None:
+            _library = _Library()
         return job(_library)
 
     return _worker.submit(run).result()

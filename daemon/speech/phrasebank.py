@@ -62,7 +62,8 @@ class PhraseBank:
         self.files: dict[str, Path] = {}
         for file in files:
             self.files.setdefault(unicodedata.normalize("NFKC", file.stem).strip(), file)
-        stamp = "|".join(f"{f.name}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files)
+        stats = ((f.name, f.stat()) for f in files)
+        stamp = "|".join(f"{name}:{st.st_size}:{st.st_mtime_ns}" for name, st in stats)
         self.identity = f"pack {folder.name} {hashlib.sha256(stamp.encode()).hexdigest()[:16]}"
         self._loaded: dict[str, Audio | RecordingRefused | None] = {}
         self._lock = threading.Lock()

@@ -18,6 +18,7 @@ from daemon.speech.cache import RenderCache, cache_key, wav_seconds
 from daemon.speech.engines import SpeechEngine, VoiceSettings, open_engine
 from daemon.speech.normalize import normalize
 from daemon.speech.phrasebank import PhraseBank
+from daemon.speech.recording import decode_recording_file
 from daemon.speech.wording import PageRequest, PagingRules, word_page
 
 __all__ = [
@@ -104,6 +105,20 @@ class Speaker:
         content = hashlib.sha256(audio.samples.tobytes()).hexdigest()
         key = cache_key(VERSION, "recording", f"{self.level_db:.2f}", content)
         return self._render(key, repeat, text, "recording", lambda: audio.levelled(self.level_db))
+
+    def recorded_file(self, path: Path, text: str, repeat: int = 1) -> Rendered:
+        """A recording file (any format `decode_recording_file` takes), decoded only when the
+        cache has no rendering of this very file. Raises RecordingRefused."""
+        try:
+            stat = path.stat()
+        except OSError:
+            return self.recorded(decode_recording_file(path), text, repeat)  # refuses, naming it
+        key = cache_key(VERSION, "recording file", f"{self.level_db:.2f}", str(path.resolve()),
+                        str(stat.st_size), str(stat.st_mtime_ns))  # fmt: skip
+        return self._render(
+            key, repeat, text, "recording",
+            lambda: decode_recording_file(path).levelled(self.level_db),
+        )  # fmt: skip
 
     def _synthesize(self, spoken: str) -> Audio:
         return self.engine.synthesize(spoken).trimmed(keep=0.02).levelled(self.level_db)

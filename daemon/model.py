@@ -83,13 +83,15 @@ class InsertClass(enum.IntEnum):
 class Track:
     """An audio file: a song, a sting, or a recorded script.
 
-    `duration` is None when the file cannot be played; `problem` then says why.
+    `duration` is None when the file cannot be played; `problem` then says why. `note`
+    says why it airs shorter than the file (dead air cut off), for the timeline.
     """
 
     path: Path
     title: str
     duration: float | None
     problem: str | None = None
+    note: str = ""
 
     @property
     def playable(self) -> bool:

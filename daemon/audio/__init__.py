@@ -1,0 +1,1 @@
+"""Real sound: decoding, loudness, the block mixer and the sinks it plays into."""

@@ -328,6 +328,7 @@ class Engine:
             requested_at=insert.requested_at if insert else None,
             due_at=insert.due_at if insert else None,
             interrupted=interrupted,
+            reason=item.track.note if item.track else "",
             zones=insert.zones if insert else (),
         )
         if item.kind is ItemKind.MUSIC:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from daemon.model import AsRunEntry, ItemKind, Source
 from daemon.recurrence import format_local, to_local
 
-__all__ = ["Punctuality", "entry_json", "format_jsonl", "format_table"]
+__all__ = ["Punctuality", "entry_json", "format_jsonl", "format_table", "window"]
 
 
 def _ref(ref: str, base: Path | None) -> str:
@@ -42,6 +42,14 @@ def entry_json(entry: AsRunEntry, zone: ZoneInfo, base: Path | None = None) -> d
     if entry.zones:
         out["zones"] = list(entry.zones)
     return out
+
+
+def window(entries: Iterable[AsRunEntry], start: float, end: float) -> list[AsRunEntry]:
+    """The entries on air within [start, end), and those skipped within it, in start order."""
+    return sorted(
+        (e for e in entries if e.start < end and (e.end > start or e.start >= start)),
+        key=lambda e: e.start,
+    )
 
 
 def format_jsonl(entries: Iterable[AsRunEntry], zone: ZoneInfo, base: Path | None = None) -> str:

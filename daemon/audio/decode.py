@@ -65,7 +65,7 @@ class Decoder:
                 break
             except miniaudio.MiniaudioError:
                 self._ended = True
-                raise MediaError(self.path, "damaged part of the file could not be decoded") from None
+                raise MediaError(self.path, "a damaged part cannot be decoded") from None
             block = np.frombuffer(chunk, dtype=DTYPE).reshape(-1, CHANNELS)
             if len(block) == 0:
                 self._ended = True

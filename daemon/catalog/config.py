@@ -13,6 +13,8 @@ from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from daemon.audio.levels import AudioSettings
+from daemon.catalog.audio_config import audio_settings
 from daemon.catalog.fields import Fields, describe, read_toml
 from daemon.catalog.problems import InputError, Problem
 from daemon.catalog.speech_config import speech_settings
@@ -67,6 +69,7 @@ class Config:
     state_dir: Path
     zones: tuple[Zone, ...]
     speech: SpeechSettings
+    audio: AudioSettings
 
 
 def load_config(path: Path) -> Config:
@@ -74,7 +77,9 @@ def load_config(path: Path) -> Config:
     problems: list[Problem] = []
     root = Fields(path, read_toml(path, "config"), "", problems)
     base = path.parent
-    root.only(["store", "music", "breaks", "library", "daemon", "zones", "speech", "paging"])
+    root.only(
+        ["store", "music", "breaks", "library", "daemon", "zones", "speech", "paging", "audio"]
+    )
 
     store = _store(root.sub("store"))
     music = root.sub("music")
@@ -104,6 +109,7 @@ def load_config(path: Path) -> Config:
             "urgent_fade_seconds",
             "emergency_fade_seconds",
             "alert",
+            "bed_db",
         ]
     )
     intro, outro = breaks.path("intro", base), breaks.path("outro", base)
@@ -117,6 +123,7 @@ def load_config(path: Path) -> Config:
     state_dir = daemon.path("state_dir", base, required=False) or base / ".mall-pa"
     zones = tuple(_zones(root))
     speech = speech_settings(root, base)
+    audio = audio_settings(root, breaks)
     opening_song = music.path("opening_song", base, required=False)
     closing_song = music.path("closing_song", base, required=False)
     if problems or store is None or breaks_config is None or scripts_dir is None:
@@ -132,6 +139,7 @@ def load_config(path: Path) -> Config:
         state_dir=state_dir,
         zones=zones,
         speech=speech,
+        audio=audio,
     )
 
 

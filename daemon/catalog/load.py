@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from daemon.catalog.config import Config, load_config
-from daemon.catalog.durations import DurationCache
+from daemon.catalog.media import MediaCache
 from daemon.catalog.playlists import read_playlist
 from daemon.catalog.problems import InputError, Problem
 from daemon.catalog.scripts import load_scripts
@@ -38,7 +38,7 @@ class Catalog:
 
 def load_catalog(config_path: Path) -> Catalog:
     config = load_config(config_path)
-    cache = DurationCache(config.state_dir / "durations.json")
+    cache = MediaCache(config.state_dir / "media.json")
     problems: list[Problem] = []
     notes: list[Problem] = []
     playlists: dict[Path, tuple[Track, ...]] = {}
@@ -82,5 +82,5 @@ def load_catalog(config_path: Path) -> Catalog:
     try:
         cache.save()
     except OSError as err:
-        log.warning("could not save the duration cache %s: %s", config.state_dir, err)
+        log.warning("could not save the media cache %s: %s", config.state_dir, err)
     return catalog

@@ -70,4 +70,4 @@ def test_golden_timeline(
 
 def test_check_passes_on_the_example_store(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--config", str(ROOT / "mall-pa.toml"), "--date", DAY]) == 0
-    assert "all files of the day can be played" in capsys.readouterr().out
+    assert "all files of the day decode and the output answers" in capsys.readouterr().out

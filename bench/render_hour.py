@@ -1,0 +1,268 @@
+"""Benchmark: render an hour of a real day (target: no slower than 2x ffmpeg decoding it).
+
+    python bench/render_hour.py [--runs 3] [--record]
+
+The hour: the example store (mall-pa.toml, media from `make media`), 2026-11-23 15:00-16:00
+with what-if.jsonl (an emergency at 15:02, cleared at 15:06:30). Measured side by side in
+one run, the three interleaved, median of --runs after one untimed warm-up of each (media
+cache, speech cache and the OS page cache warm for all three):
+- `daemon.drivers.render.render` into a WavSink in a temporary folder: wall and CPU time,
+  real-time factor (the engine's whole day is included: from midnight to 15:00 before, the
+  rest of the day simulated without sound after);
+- the same render into FakeSink(keep=False) with the WavSink's block size: the same work
+  without the WAV conversion and write, to show what the file costs;
+- the reference: ffmpeg decoding exactly the stretches of the files that aired in the hour
+  per the render's timeline (music, stings, speech; an item that began before 15:00 from
+  its aired offset), one process per timeline entry, one after another:
+  `ffmpeg -nostdin -v error -ss OFFSET -t SECONDS -i FILE -ar 48000 -ac 2 -f null -`
+  i.e. to 48 kHz stereo like our decoder (the music is already 48 kHz stereo, the speech
+  48 kHz mono) and to 16-bit PCM (the null muxer's default codec), written nowhere. The
+  processes' start-up is part of ffmpeg's time; how much is shown on a line of its own.
+Setting up (catalog, plan, events: not timed above) is shown once. ffmpeg is installed with
+apt-get if it is missing. `--record` appends the results to bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from datetime import time as clock
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.report import report  # noqa: E402
+from daemon.audio.sinks import FakeSink, Sink, WavSink  # noqa: E402
+from daemon.catalog.events import load_events  # noqa: E402
+from daemon.catalog.load import Catalog, load_catalog  # noqa: E402
+from daemon.catalog.media import MediaCache  # noqa: E402
+from daemon.dayplan import build_day_plan, emergency_presets  # noqa: E402
+from daemon.drivers.render import render  # noqa: E402
+from daemon.model import (  # noqa: E402
+    AsRunEntry,
+    DayPlan,
+    EmergencyCall,
+    Instant,
+    ItemKind,
+    Page,
+    ScheduledCommand,
+    Source,
+    Track,
+)
+from daemon.recurrence import local_instant  # noqa: E402
+from daemon.speech.speaker import open_speaker  # noqa: E402
+
+CONFIG = ROOT / "mall-pa.toml"
+EVENTS = ROOT / "what-if.jsonl"
+DAY = date(2026, 11, 23)
+
+
+@dataclass(frozen=True)
+class Example:
+    """The example store's day, ready to play: what `mall-pa render` and `run` set up."""
+
+    catalog: Catalog
+    plan: DayPlan
+    commands: list[ScheduledCommand]
+    media: MediaCache
+
+    def at(self, hour: int, minute: int = 0) -> Instant:
+        return local_instant(DAY, clock(hour, minute), self.plan.zone)
+
+
+def example_day(events: bool = True) -> Example:
+    """The example store on DAY, with what-if.jsonl's commands if `events`."""
+    if not (ROOT / "music" / ".generated").exists():
+        raise SystemExit("the example media is missing: run `make media` first")
+    catalog = load_catalog(CONFIG)
+    speaker = open_speaker(catalog.config.speech, catalog.config.state_dir)
+    plan, _ = build_day_plan(catalog, DAY, speaker)
+    commands: list[ScheduledCommand] = []
+    if events:
+        presets = emergency_presets(catalog, speaker)
+        commands = load_events(EVENTS, DAY, plan.zone, presets, speaker)
+    # the store's media cache, as the CLI uses it (read, never saved here)
+    media = MediaCache(catalog.config.state_dir / "media.json")
+    return Example(catalog, plan, commands, media)
+
+
+def ensure_tool(command: str, package: str) -> str:
+    """A note if `command` was missing and Debian's `package` was installed with apt-get for
+    it, else ""."""
+    if shutil.which(command):
+        return ""
+    print(f"{command} is missing: installing Debian's {package} with apt-get", file=sys.stderr)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for step in (["update", "-qq"], ["install", "-y", "-qq", "--no-install-recommends", package]):
+        subprocess.run(["apt-get", *step], check=True, env=env, stdout=subprocess.DEVNULL)
+    if not shutil.which(command):
+        raise SystemExit(f"{command} is still missing after installing {package}")
+    return f"{command} was missing: this run installed Debian's {package} with apt-get"
+
+
+def _tracks(example: Example) -> dict[str, Track]:
+    """Announcement and emergency refs (script and page ids) to the files that air."""
+    found: dict[str, Track] = {}
+    scripts = [f.script for f in example.plan.fixed] + [c.script for c in example.plan.campaigns]
+    for scheduled in example.commands:
+        if isinstance(scheduled.command, EmergencyCall):
+            scripts.append(scheduled.command.script)
+        elif isinstance(scheduled.command, Page) and scheduled.command.audio is not None:
+            found[scheduled.command.id] = scheduled.command.audio
+    for script in scripts:
+        if script.audio is not None:
+            found[script.id] = script.audio
+    return found
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """A stretch of a file that aired: `seconds` from `offset`."""
+
+    path: Path
+    offset: float
+    seconds: float
+
+
+def aired(
+    example: Example, timeline: Sequence[AsRunEntry], start: float, end: float
+) -> list[Stretch]:
+    """What each timeline entry played within [start, end), as stretches of files."""
+    by_ref = _tracks(example)
+    alert = example.plan.alert
+    out = []
+    for entry in timeline:
+        if entry.kind is ItemKind.SKIPPED:
+            continue
+        if entry.source is Source.EMERGENCY and entry.title == "alert tone" and alert is not None:
+            path = alert.path  # the engine logs the alert under the emergency script's ref
+        elif entry.ref in by_ref:
+            path = by_ref[entry.ref].path
+        else:
+            path = Path(entry.ref)  # songs and stings are logged by their path
+        if not path.is_file():
+            raise SystemExit(f"cannot tell which file timeline entry {entry} played")
+        begin, finish = max(entry.start, start), min(entry.end, end)
+        if finish > begin:
+            out.append(Stretch(path, begin - entry.start, finish - begin))
+    return out
+
+
+@dataclass(frozen=True)
+class Run:
+    wall: float
+    cpu: float
+
+
+def timed(action: Callable[[], object]) -> Run:
+    """Wall time and CPU time (this process and the children it waited for) of `action`."""
+
+    def cpu() -> float:
+        mine = resource.getrusage(resource.RUSAGE_SELF)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return mine.ru_utime + mine.ru_stime + kids.ru_utime + kids.ru_stime
+
+    before, began = cpu(), time.perf_counter()
+    action()
+    return Run(time.perf_counter() - began, cpu() - before)
+
+
+def ffmpeg_all(stretches: Sequence[Stretch]) -> None:
+    for s in stretches:
+        subprocess.run(
+            ["ffmpeg", "-nostdin", "-v", "error", "-ss", f"{s.offset:.3f}", "-t",
+             f"{s.seconds:.3f}", "-i", str(s.path), "-ar", "48000", "-ac", "2", "-f", "null", "-"],
+            check=True,
+        )  # fmt: skip
+
+
+def ffmpeg_start() -> None:
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-v", "error", "-version"], check=True, stdout=subprocess.DEVNULL
+    )
+
+
+def median(runs: Sequence[Run]) -> Run:
+    return Run(statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs))
+
+
+def measure(runs: int) -> dict[str, str]:
+    installed = ensure_tool("ffmpeg", "ffmpeg")
+    setup = timed(lambda: example_day())
+    example = example_day()
+    start, end = example.at(15), example.at(16)
+    hour = end - start
+
+    def ours(sink: Sink) -> list[AsRunEntry]:
+        settings, analysis = example.catalog.config.audio, example.media.analysis
+        return render(example.plan, example.commands, start, end, sink, settings, analysis)
+
+    with tempfile.TemporaryDirectory(prefix="render-hour-") as scratch:
+        wav = Path(scratch) / "hour.wav"
+
+        def to_wav() -> None:
+            ours(WavSink(wav))
+            wav.unlink()
+
+        def to_fake() -> None:
+            ours(FakeSink(block=8192, keep=False))
+
+        timeline = ours(FakeSink(block=8192, keep=False))  # warm-up, and what aired
+        stretches = aired(example, timeline, start, end)
+        to_wav()
+        ffmpeg_all(stretches)
+        wav_runs, fake_runs, ffmpeg_runs, start_runs = [], [], [], []
+        for _ in range(runs):
+            wav_runs.append(timed(to_wav))
+            fake_runs.append(timed(to_fake))
+            ffmpeg_runs.append(timed(lambda: ffmpeg_all(stretches)))
+            start_runs.append(timed(ffmpeg_start))
+    wav_m, fake_m, ff_m, st_m = (median(r) for r in (wav_runs, fake_runs, ffmpeg_runs, start_runs))
+    decoded = sum(s.seconds for s in stretches)
+    files = len({s.path for s in stretches})
+    results = {
+        "the hour": f"{DAY} 15:00-16:00 with what-if.jsonl: {len(timeline)} timeline entries, "
+        f"{len(stretches)} stretches of {files} files airing {decoded:.0f} s of the "
+        f"{hour:.0f} s (the rest is the silence between emergency repetitions)",
+        f"ours: render into WavSink, median of {runs}": f"{wav_m.wall:.2f} s wall "
+        f"(CPU {wav_m.cpu:.2f} s), {hour / wav_m.wall:.0f}x real time",
+        f"ours: render into FakeSink(keep=False), median of {runs}": f"{fake_m.wall:.2f} s wall "
+        f"(CPU {fake_m.cpu:.2f} s), {hour / fake_m.wall:.0f}x real time; the WAV "
+        f"({hour * 48000 * 4 / 1e6:.0f} MB) costs {wav_m.wall - fake_m.wall:.2f} s",
+        f"reference: ffmpeg decoding the same stretches, median of {runs}": f"{ff_m.wall:.2f} s "
+        f"wall (CPU {ff_m.cpu:.2f} s), {hour / ff_m.wall:.0f}x real time, "
+        f"{len(stretches)} processes",
+        "of which ffmpeg process start-up (`ffmpeg -version`)": f"{st_m.wall * 1000:.0f} ms "
+        f"each, {st_m.wall * len(stretches):.2f} s for {len(stretches)}",
+        "ratio ours (WAV) / ffmpeg, target <= 2": f"{wav_m.wall / ff_m.wall:.2f} wall, "
+        f"{wav_m.cpu / ff_m.cpu:.2f} CPU; without ffmpeg's start-ups "
+        f"{wav_m.wall / max(ff_m.wall - st_m.wall * len(stretches), 1e-9):.2f} wall",
+        "setting up the example day (not timed above)": f"{setup.wall:.2f} s: catalog, "
+        "plan, events (speech from the cache)",
+    }
+    if installed:
+        results["note"] = installed
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--record", action="store_true", help="append to bench/RESULTS.md")
+    args = parser.parse_args()
+    report("render_hour.py", measure(args.runs), args.record)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+"""The block mixer: the item on air, its fades, the bed under speech, the master gain.
+
+The mixer is passive and sample-exact: a driver tells it what plays (`start`, `fade_out`,
+`stop`, `bed`) and asks for the next `mix(n)` frames, always up to the next event and never
+past it, so an item starts on the very frame the one before it ended (zero samples of
+silence at a boundary). It never decides anything and never reads a clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from daemon.audio.decode import Decoder, MediaError
+from daemon.audio.format import CHANNELS, DTYPE, RATE, Block, db_to_gain, frames, silence
+
+__all__ = ["BED_FADE", "EARLY_END_TOLERANCE", "SEEK_FADE", "Mixer", "Voice"]
+
+EARLY_END_TOLERANCE = frames(0.01)  # a file may end this much before its slot (resampler tail)
+SEEK_FADE = frames(0.005)  # fade-in when an item starts mid-way (a render from 15:00)
+BED_FADE = frames(0.5)  # the bed fades out when the break's speech is over
+
+Opener = Callable[[Path, int], Decoder]
+
+
+def _ramp(start: float, end: float, count: int) -> Block:
+    """A raised-cosine gain curve from `start` to `end` over `count` frames, as a column."""
+    if count <= 0:
+        return np.zeros((0, 1), DTYPE)
+    phase = (np.arange(count, dtype=np.float64) + 1) / count
+    shape = 0.5 - 0.5 * np.cos(np.pi * phase)
+    return (start + (end - start) * shape).astype(DTYPE).reshape(-1, 1)
+
+
+class Voice:
+    """One file playing: its decoder, gain, a slot of `length` frames, and its fades."""
+
+    def __init__(
+        self,
+        decoder: Decoder,
+        gain: float,
+        length: int | None,
+        offset: int = 0,
+        reopen: Callable[[], Decoder] | None = None,
+    ) -> None:
+        self.decoder, self.gain, self._reopen = decoder, gain, reopen  # reopen: loop the file
+        self.remaining = length  # frames left in the slot; None: until the file ends
+        self._fade: Block | None = _ramp(0.0, 1.0, SEEK_FADE) if offset else None
+        self._fade_to = 1.0  # the gain once the fade curve is used up
+        self.failure = ""  # why the file stopped before its slot was over
+
+    def fade_out(self, count: int) -> None:
+        self._fade, self._fade_to = _ramp(1.0, 0.0, count), 0.0
+
+    def read(self, count: int) -> Block:
+        """`count` frames, zero-padded where the file ended within tolerance of its slot's
+        end; fewer only if the file failed, with `failure` saying why."""
+        want = count if self.remaining is None else min(count, self.remaining)
+        block = self._decode(want)
+        if self.remaining is not None and not self.failure:
+            left = self.remaining - len(block)
+            if len(block) < want and left > EARLY_END_TOLERANCE:
+                self.failure = f"the file ended {left / RATE:.1f} s early: truncated or damaged"
+            else:
+                block = _pad(block, count)
+        if self.remaining is not None:
+            self.remaining = max(self.remaining - len(block), 0)
+        if self._fade is not None:
+            block = self._apply_fade(block)
+        elif self._fade_to != 1.0:
+            block = block * self._fade_to
+        return block * self.gain
+
+    def _decode(self, want: int) -> Block:
+        try:
+            block = self.decoder.read(want)
+            while self._reopen is not None and len(block) < want:
+                self.decoder.close()
+                self.decoder = self._reopen()
+                block = np.concatenate([block, self.decoder.read(want - len(block))])
+        except MediaError as err:
+            self.failure = err.reason
+            return np.zeros((0, CHANNELS), DTYPE)
+        return block
+
+    def _apply_fade(self, block: Block) -> Block:
+        assert self._fade is not None
+        used = min(len(block), len(self._fade))
+        out = np.array(block, dtype=DTYPE)
+        out[:used] *= self._fade[:used]
+        out[used:] *= self._fade_to
+        self._fade = self._fade[used:] if used < len(self._fade) else None
+        return out
+
+    def close(self) -> None:
+        self.decoder.close()
+
+
+class Mixer:
+    """The main voice (the item on air) over an optional bed, times the master gain."""
+
+    def __init__(self, master_gain_db: float = 0.0, opener: Opener = Decoder) -> None:
+        self.master = db_to_gain(master_gain_db)
+        self._open = opener
+        self.main: Voice | None = None
+        self._bed: Voice | None = None
+        self._bed_path: Path | None = None
+
+    def start(self, path: Path, gain: float, length: int, offset: int = 0) -> None:
+        """Put `path` on air for `length` frames from its frame `offset`. Raises MediaError."""
+        self.stop()
+        self.main = Voice(self._open(path, offset), gain, length, offset)
+
+    def fade_out(self, count: int) -> None:
+        """Fade the item on air to silence over the next `count` frames (a cut)."""
+        if self.main is not None:
+            self.main.fade_out(count)
+
+    def stop(self) -> None:
+        if self.main is not None:
+            self.main.close()
+            self.main = None
+
+    def bed(self, path: Path | None, gain: float = 0.0) -> None:
+        """Loop `path` under the main voice at `gain`; None fades the bed out."""
+        if path is None:
+            if self._bed is not None and self._bed_path is not None:
+                self._bed.fade_out(BED_FADE)
+                self._bed.remaining = BED_FADE
+                self._bed_path = None
+            return
+        if path == self._bed_path:
+            return
+        self._drop_bed()
+        try:
+            self._bed = Voice(self._open(path, 0), gain, None, reopen=lambda: self._open(path, 0))
+            self._bed_path = path
+        except MediaError:
+            self._bed = None  # the bed is a nicety: the speech airs without it
+
+    def mix(self, count: int) -> tuple[Block, str]:
+        """The next `count` frames, or fewer with the reason the item on air failed."""
+        main = self.main
+        out = silence(count) if main is None else main.read(count)
+        failure = "" if main is None else main.failure
+        if self._bed is not None:
+            under = self._bed.read(len(out))
+            if len(under) == len(out):
+                out += under
+            if self._bed.failure or self._bed.remaining == 0:
+                self._drop_bed()
+        if self.master != 1.0:
+            out *= self.master
+        return np.clip(out, -1.0, 1.0, out=out), failure
+
+    def _drop_bed(self) -> None:
+        if self._bed is not None:
+            self._bed.close()
+        self._bed, self._bed_path = None, None
+
+    def close(self) -> None:
+        self.stop()
+        self._drop_bed()
+
+
+def _pad(block: Block, count: int) -> Block:
+    if len(block) >= count:
+        return block
+    return np.concatenate([block, silence(count - len(block))])

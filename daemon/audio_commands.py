@@ -1,0 +1,154 @@
+"""`mall-pa render` and `mall-pa run`: the day as real sound, to a file or to the speakers.
+
+    mall-pa render --config mall-pa.toml --date 2026-11-23 --from 15:00 --to 15:20 \\
+        --events what-if.jsonl --out preview.wav     # also writes preview.wav.timeline.jsonl
+    mall-pa run --config mall-pa.toml                # today, live, until stopped
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+from daemon.audio.sinks import WavSink, open_sink
+from daemon.catalog.events import load_events
+from daemon.catalog.load import Catalog
+from daemon.catalog.media import MediaCache
+from daemon.dayplan import build_day_plan, emergency_presets
+from daemon.drivers.live import Live
+from daemon.drivers.render import render
+from daemon.model import ItemKind
+from daemon.recurrence import local_instant, parse_clock
+from daemon.speech.speaker import open_speaker
+from daemon.timeline import format_jsonl
+
+__all__ = ["add_audio_commands", "media_cache", "run_audio_command"]
+
+
+def add_audio_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], day: Callable[[str], date]
+) -> None:
+    """Register `render` and `run`; `day` parses --date."""
+    preview = commands.add_parser("render", help="render a window of a day to a WAV file")
+    preview.add_argument("--config", type=Path, required=True)
+    preview.add_argument("--date", type=day, default=date.today())
+    preview.add_argument("--from", dest="start", default=None, help="HH:MM (default: opening)")
+    preview.add_argument("--to", dest="end", default=None, help="HH:MM (default: an hour later)")
+    preview.add_argument("--events", type=Path, help="JSON lines of pages and emergencies")
+    preview.add_argument("--out", type=Path, required=True, help="the WAV file to write")
+    live = commands.add_parser("run", help="play today to the speakers until stopped")
+    live.add_argument("--config", type=Path, required=True)
+    live.add_argument("--device", help="playback device by name (overrides audio.device)")
+    live.add_argument("--seconds", type=float, help="stop after this many seconds")
+
+
+def media_cache(catalog: Catalog, verify: bool = False) -> MediaCache:
+    return MediaCache(catalog.config.state_dir / "media.json", verify=verify)
+
+
+def run_audio_command(args: argparse.Namespace, catalog: Catalog) -> int:
+    return _render(catalog, args) if args.command == "render" else _run(catalog, args)
+
+
+def _clock(text: str | None, option: str) -> datetime | None:
+    if text is None:
+        return None
+    clock = parse_clock(text)
+    if clock is None:
+        raise _Usage(f"{option}: expected a time like 15:00, found {text!r}")
+    return datetime.combine(date.min, clock)
+
+
+class _Usage(Exception):
+    pass
+
+
+def _stopper(stopped: threading.Event, stop: Callable[[], None]) -> Callable[[], None]:
+    def fire() -> None:
+        stopped.set()
+        stop()
+
+    return fire
+
+
+def _render(catalog: Catalog, args: argparse.Namespace) -> int:
+    speaker = open_speaker(catalog.config.speech, catalog.config.state_dir)
+    plan, _ = build_day_plan(catalog, args.date, speaker)
+    zone = plan.zone
+    try:
+        start_clock = _clock(args.start, "--from")
+        end_clock = _clock(args.end, "--to")
+    except _Usage as err:
+        print(f"mall-pa: {err}", file=sys.stderr)
+        return 2
+    start = (
+        plan.opening if start_clock is None else local_instant(args.date, start_clock.time(), zone)
+    )
+    end = start + 3600 if end_clock is None else local_instant(args.date, end_clock.time(), zone)
+    end = min(end, plan.day_end)
+    if not start < end:
+        print("mall-pa: --to must be later than --from, on the same day", file=sys.stderr)
+        return 2
+    commands = []
+    if args.events:
+        presets = emergency_presets(catalog, speaker)
+        commands = load_events(args.events, args.date, zone, presets, speaker)
+    media = media_cache(catalog)
+    began = time.perf_counter()
+    try:
+        timeline = render(
+            plan, commands, start, end, WavSink(args.out), catalog.config.audio, media.analysis
+        )
+    except OSError as err:
+        print(f"mall-pa: cannot write {args.out}: {err.strerror or err}", file=sys.stderr)
+        return 2
+    took = time.perf_counter() - began
+    media.save()
+    base = catalog.config.file.parent.resolve()
+    log = Path(f"{args.out}.timeline.jsonl")
+    log.write_text(format_jsonl(timeline, zone, base), encoding="utf-8")
+    skipped = sum(e.kind is ItemKind.SKIPPED for e in timeline)
+    print(
+        f"{args.out}: {end - start:.0f} s of audio rendered in {took:.1f} s "
+        f"({(end - start) / max(took, 1e-9):.0f}x real time); {len(timeline)} timeline entries, "
+        f"{skipped} skipped, in {log}"
+    )
+    return 0
+
+
+def _run(catalog: Catalog, args: argparse.Namespace) -> int:
+    """Play today live; at midnight, tomorrow's plan takes over."""
+    config = catalog.config
+    speaker = open_speaker(config.speech, config.state_dir)
+    media = media_cache(catalog)
+    sink = open_sink(args.device or config.audio.device)
+    print(f"mall-pa: playing to {sink.name}", file=sys.stderr)
+    if sink.warning:
+        print(f"mall-pa: WARNING: {sink.warning}", file=sys.stderr)
+    timer = None
+    stopped = threading.Event()
+    try:
+        while not stopped.is_set():
+            day = date.today()
+            plan, _ = build_day_plan(catalog, day, speaker)
+            timeline = config.state_dir / f"timeline-{day}.jsonl"
+            base = config.file.parent.resolve()
+            live = Live(plan, sink, config.audio, media.analysis, timeline, base=base)
+            if args.seconds is not None and timer is None:
+                timer = threading.Timer(args.seconds, _stopper(stopped, sink.stop))
+                timer.start()
+            print(f"mall-pa: {day}: on air; the timeline goes to {timeline}", file=sys.stderr)
+            live.run()
+            media.save()
+    except KeyboardInterrupt:
+        sink.stop()
+    finally:
+        if timer is not None:
+            timer.cancel()
+        sink.close()
+    return 0

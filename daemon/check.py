@@ -1,0 +1,130 @@
+"""`mall-pa check`: before opening, everything of the day decodes and the speakers answer (B1).
+
+Every song of the playlists, every sting and every approved script's audio (recorded or
+rendered speech) is decoded in full, whatever the cache says; the output device is opened
+and fed a moment of silence. The report names each failure; the exit status is 1 if any.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+from daemon.audio.format import Block, silence
+from daemon.audio.sinks import DeviceError, open_sink
+from daemon.catalog.load import Catalog
+from daemon.catalog.media import MediaCache
+from daemon.dayplan import build_day_plan, emergency_presets
+from daemon.model import Track
+from daemon.speech.phrasebank import required_phrases
+from daemon.speech.speaker import Speaker
+
+__all__ = ["check"]
+
+
+def check(catalog: Catalog, speaker: Speaker, day: date, media: MediaCache) -> int:
+    """Print the report for `day`; 0 when all is well, 1 on any failure."""
+    began = time.perf_counter()
+    plan, notes = build_day_plan(catalog, day, speaker)
+    presets = emergency_presets(catalog, speaker)
+    notes += _voice_pack_notes(speaker)
+    failures: list[str] = []
+    seconds = 0.0
+
+    def need(what: str, track: Track | None) -> None:
+        nonlocal seconds
+        if track is None:
+            return
+        if track.playable:
+            track = media.track(track.path, track.title)  # decoded again in full: verify
+        if not track.playable:
+            failures.append(f"{what} {track.path}: {track.problem}")
+        else:
+            seconds += track.duration or 0.0
+            if track.note:
+                notes.append(f"{what} {track.path}: {track.note}")
+
+    for path, tracks in catalog.playlists.items():
+        for track in tracks:
+            need(f"playlist {path.name}: track", track)
+    need("intro sting", catalog.intro)
+    need("outro sting", catalog.outro)
+    need("alert tone", catalog.alert)
+    need("opening song", catalog.opening_song)
+    need("closing song", catalog.closing_song)
+    aired = {s.script.id: s.script for s in plan.fixed} | {
+        c.script.id: c.script for c in plan.campaigns
+    }
+    for script in [*aired.values(), *presets.values()]:
+        need(f"script {script.id}: audio", script.audio)
+    media.save()
+    decoded = time.perf_counter() - began
+    output, problem = _output(catalog.config.audio.device)
+    if problem:
+        failures.append(problem)
+    store = catalog.config.store
+    print(
+        f"{store.name}: {day}, open {store.opening:%H:%M}-{store.closing:%H:%M} ({store.timezone})"
+    )
+    songs = sum(len(t) for t in catalog.playlists.values())
+    print(
+        f"  {len(plan.dayparts)} dayparts, {songs} songs, {len(plan.fixed)} fixed slots, "
+        f"{len(plan.campaigns)} campaigns today, {len(presets)} emergency presets"
+    )
+    print(f"  decoded {seconds / 3600:.1f} h of audio in {decoded:.1f} s")
+    print(f"  output: {output}")
+    for note in [str(p) for p in catalog.notes] + notes:
+        print(f"  note: {note}")
+    for failure in failures:
+        print(f"  FAIL: {failure}")
+    print(
+        "  all files of the day decode and the output answers"
+        if not failures
+        else f"  {len(failures)} failure(s)"
+    )
+    return 1 if failures else 0
+
+
+def _output(device: str | None) -> tuple[str, str]:
+    """Open the output and play a tenth of a second of silence: (description, failure)."""
+    try:
+        sink = open_sink(device)
+    except DeviceError as err:
+        return "none", f"output device: {err}"
+    remaining = [4800]
+
+    def pull(count: int) -> Block:
+        take = min(count, remaining[0])
+        remaining[0] -= take
+        return silence(take)
+
+    try:
+        sink.play(pull)
+    except Exception as err:  # a device that opens but will not play is a failure, not a crash
+        return sink.name, f"output device {sink.name} does not play: {err}"
+    finally:
+        sink.close()
+    if sink.warning:
+        return f"{sink.name} -- WARNING: {sink.warning}", ""
+    return f"{sink.name} answered", ""
+
+
+def _voice_pack_notes(speaker: Speaker) -> list[str]:
+    """What the voice pack lacks: those phrases are synthesised until recorded."""
+    pack = speaker.pack
+    if pack is None:
+        return ["no voice pack: pages are read by the synthetic voice"]
+    notes = [
+        f"voice pack {pack.folder.name}: {file.name}: {why}"
+        for file, why in pack.problems().items()
+    ]
+    wanted = required_phrases(speaker.rules)
+    lacking = pack.missing(wanted)
+    if lacking:
+        notes.append(
+            f"voice pack {pack.folder.name} lacks {len(lacking)} of {len(wanted)} phrases "
+            f"(pages using them are synthesised): {'、'.join(lacking)}"
+        )
+    else:
+        notes.append(f"voice pack {pack.folder.name}: all {len(wanted)} phrases recorded")
+    return notes

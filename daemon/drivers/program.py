@@ -1,0 +1,128 @@
+"""The day's audio: the playout's events turned into samples by the mixer, on a frame clock.
+
+`Program.pull(n)` renders the next n frames: it mixes up to each event (an item's end, a
+command, a deadline), lets the playout process it, and starts or fades what the engine
+chose on the exact frame of the event. Frame `pos` is the instant `origin + pos / RATE`.
+A file that cannot be opened, or fails or ends early while playing, is skipped on the frame
+it failed (`skipped` in the timeline) and the next item starts on that same frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from daemon.audio.analysis import Analysis
+from daemon.audio.decode import Decoder, MediaError
+from daemon.audio.format import CHANNELS, DTYPE, RATE, Block, db_to_gain
+from daemon.audio.levels import AudioSettings, gain_db
+from daemon.audio.mixer import Mixer
+from daemon.drivers.playout import Playout
+from daemon.model import Instant, Item, ItemKind
+
+__all__ = ["Measure", "Program"]
+
+Measure = Callable[[Path], Analysis | None]  # a file's loudness analysis (cached)
+Listener = Callable[[Item, int], None]  # an item starts on this frame
+
+
+class Program:
+    """Playout + mixer; frame 0 is the instant `origin`."""
+
+    def __init__(
+        self,
+        playout: Playout,
+        origin: Instant,
+        settings: AudioSettings,
+        measure: Measure,
+        opener: Callable[[Path, int], Decoder] = Decoder,
+    ) -> None:
+        self.playout, self.origin = playout, origin
+        self.settings, self._measure = settings, measure
+        self.mixer = Mixer(settings.master_gain_db, opener)
+        self.pos = 0
+        self.listeners: list[Listener] = []
+        self._serial = -1  # the playout item the mixer has on air
+        self._faded: Instant | None = None  # the cut the mixer is fading for
+        self._previous: ItemKind | None = None
+
+    def instant(self) -> Instant:
+        return self.origin + self.pos / RATE
+
+    def frame(self, at: Instant) -> int:
+        return round((at - self.origin) * RATE)
+
+    def pull(self, count: int) -> Block:
+        """The next `count` frames of the day."""
+        out = np.empty((count, CHANNELS), DTYPE)
+        done = 0
+        while done < count:
+            self._sync()
+            upcoming = self.playout.next_time()
+            room = count - done
+            if upcoming is not None:
+                room = min(room, self.frame(upcoming) - self.pos)
+            if room <= 0:
+                self.playout.step()
+                continue
+            block, failure = self.mixer.mix(room)
+            out[done : done + len(block)] = block
+            done += len(block)
+            self.pos += len(block)
+            if failure:
+                self.mixer.stop()
+                self.playout.fail(self.instant(), failure)
+        return out
+
+    def close(self) -> None:
+        self.mixer.close()
+
+    def _sync(self) -> None:
+        """Make the mixer play what the playout has on air, and fade what it cuts."""
+        playout = self.playout
+        while playout.serial != self._serial:
+            self._serial, self._faded = playout.serial, None
+            try:
+                self._start(playout.item)
+            except MediaError as err:
+                self.mixer.stop()
+                playout.fail(self.instant(), err.reason)
+        cut = playout.ends if playout.fade_from is not None else None
+        if cut is not None and self._faded != cut:
+            self._faded = cut
+            self.mixer.fade_out(self.frame(cut) - self.pos)
+
+    def _start(self, item: Item | None) -> None:
+        previous, self._previous = self._previous, None if item is None else item.kind
+        track = None if item is None else item.track
+        if item is None or track is None:
+            self.mixer.stop()
+            self.mixer.bed(None)
+            return
+        begun = self.frame(self.playout.started)
+        natural_end = self.frame(self.playout.started + item.duration)
+        speech = item.kind is ItemKind.ANNOUNCEMENT or (
+            item.kind is ItemKind.EMERGENCY and track != self.playout.plan.alert
+        )
+        gain = db_to_gain(gain_db(self._measure(track.path), speech, self.settings))
+        self._bed(item.kind, previous)
+        self.mixer.start(track.path, gain, natural_end - self.pos, self.pos - begun)
+        for listener in self.listeners:
+            listener(item, self.pos)
+
+    def _bed(self, kind: ItemKind, previous: ItemKind | None) -> None:
+        """Under the break's speech, the intro sting loops at `bed_db` (if configured)."""
+        intro = self.playout.plan.intro
+        wanted = (
+            self.settings.bed_db is not None
+            and kind is ItemKind.ANNOUNCEMENT
+            and previous in (ItemKind.INTRO, ItemKind.ANNOUNCEMENT)
+            and intro.playable
+        )
+        if not wanted:
+            self.mixer.bed(None)
+            return
+        level = gain_db(self._measure(intro.path), False, self.settings)
+        self.mixer.bed(intro.path, db_to_gain(level) * self.settings.bed_gain)

@@ -1,0 +1,1 @@
+"""Real audio: decoding, loudness, the mixer, sinks and the render and live drivers."""

@@ -45,7 +45,7 @@ class Live:
         self.playout = Playout(plan)
         self.playout.run_until(origin)  # what would be on air had the day run since midnight
         self._already = len(self.playout.timeline)  # those entries never aired
-        self.program = Program(self.playout, origin, settings, measure)
+        self.program = Program(self.playout, origin, settings, measure, preload=True)
         self._inbox: queue.SimpleQueue[Command] = queue.SimpleQueue()
         self._file, self._base = timeline_file, base  # paths under base are written relative
         self._written = self._already
@@ -78,8 +78,10 @@ class Live:
 
     # -- the playing thread ----------------------------------------------------------------
 
-    def run(self) -> int:
-        """Play until the day ends or stop(); returns the frames played."""
+    def run(self, until: Instant | None = None) -> int:
+        """Play until `until` (default: the day's end) or stop(); returns the frames played."""
+        if until is not None:
+            self._end = min(self._end, self.program.frame(until))
         self._writer.start()
         try:
             return self.sink.play(self._pull)

@@ -8,6 +8,7 @@ decides how time passes between events (jumping, rendering, or playing to the de
 
 from __future__ import annotations
 
+import copy
 from collections import deque
 from collections.abc import Sequence
 
@@ -71,6 +72,14 @@ class Playout:
         """The item on air cannot go on: logged as skipped, the next one starts now."""
         self.now = max(self.now, now)
         self._begin(self.engine.fail(self.now, reason), self.now)
+
+    def peek(self) -> Item | None:
+        """What the engine would start when the item on air ends, if nothing happens first."""
+        if self.ends is None:
+            return None
+        engine = self.engine
+        twin = copy.deepcopy(engine, {id(self.plan): self.plan, id(engine.timeline): []})
+        return twin.advance(self.ends)
 
     def finish(self, end: Instant) -> None:
         self.engine.finish(end)

@@ -20,6 +20,7 @@ from daemon.audio.format import CHANNELS, DTYPE, RATE, Block, db_to_gain
 from daemon.audio.levels import AudioSettings, gain_db
 from daemon.audio.mixer import Mixer
 from daemon.drivers.playout import Playout
+from daemon.drivers.preload import AHEAD, Preloader
 from daemon.model import Instant, Item, ItemKind
 
 __all__ = ["Measure", "Program"]
@@ -37,11 +38,14 @@ class Program:
         origin: Instant,
         settings: AudioSettings,
         measure: Measure,
-        opener: Callable[[Path, int], Decoder] = Decoder,
+        preload: bool = False,
     ) -> None:
         self.playout, self.origin = playout, origin
         self.settings, self._measure = settings, measure
+        self.preloader = Preloader() if preload else None
+        opener = self.preloader.open if self.preloader else Decoder
         self.mixer = Mixer(settings.master_gain_db, opener)
+        self._predicted = -1  # the playout item whose successor has been preloaded
         self.pos = 0
         self.listeners: list[Listener] = []
         self._serial = -1  # the playout item the mixer has on air
@@ -67,6 +71,7 @@ class Program:
             if room <= 0:
                 self.playout.step()
                 continue
+            self._preload()
             block, failure = self.mixer.mix(room)
             out[done : done + len(block)] = block
             done += len(block)
@@ -78,6 +83,20 @@ class Program:
 
     def close(self) -> None:
         self.mixer.close()
+        if self.preloader is not None:
+            self.preloader.close()
+
+    def _preload(self) -> None:
+        """About to finish: have the preloader open the file the engine will likely choose."""
+        playout = self.playout
+        if self.preloader is None or self._predicted == playout.serial or playout.ends is None:
+            return
+        if playout.ends - self.instant() > AHEAD:
+            return
+        self._predicted = playout.serial
+        upcoming = playout.peek()
+        if upcoming is not None and upcoming.track is not None and upcoming.track.playable:
+            self.preloader.prepare(upcoming.track.path)
 
     def _sync(self) -> None:
         """Make the mixer play what the playout has on air, and fade what it cuts."""

@@ -1,0 +1,71 @@
+"""Preloading: the next item's file is opened ahead, off the audio thread.
+
+About `AHEAD` seconds before the item on air ends, the program asks the playout what the
+engine would choose at that boundary if nothing else happened (a copy of the engine decides)
+and hands the file to the preloader, whose thread opens it (disk seek, headers, decoder
+set-up). At the boundary the audio thread takes the open decoder instead of opening the file
+itself. A command in between may change the choice; the unused decoder is then closed.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from pathlib import Path
+
+from daemon.audio.decode import Decoder, MediaError
+
+__all__ = ["AHEAD", "Preloader"]
+
+AHEAD = 3.0  # seconds before a boundary
+
+
+class Preloader:
+    """Opens one file ahead in a thread of its own; `open` is the mixer's opener."""
+
+    def __init__(self) -> None:
+        self._wanted: queue.SimpleQueue[Path | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._ready: tuple[Path, Decoder] | None = None
+        self.ready = threading.Event()  # set while an opened file waits to be taken
+        self.hits = self.misses = 0
+        self._thread = threading.Thread(target=self._work, name="preload", daemon=True)
+        self._thread.start()
+
+    def prepare(self, path: Path) -> None:
+        """Open `path` soon (returns at once)."""
+        self._wanted.put(path)
+
+    def open(self, path: Path, offset: int) -> Decoder:
+        """The preloaded decoder if it is this file from its start, else the file opened now."""
+        with self._lock:
+            ready, self._ready = self._ready, None
+            self.ready.clear()
+        if ready is not None:
+            if ready[0] == path and offset == 0:
+                self.hits += 1
+                return ready[1]
+            ready[1].close()
+        self.misses += 1
+        return Decoder(path, offset)
+
+    def close(self) -> None:
+        self._wanted.put(None)
+        self._thread.join()
+        self._swap(None)
+
+    def _work(self) -> None:
+        while (path := self._wanted.get()) is not None:
+            try:
+                decoder = Decoder(path)
+            except MediaError:
+                continue  # the audio thread will meet the error and skip the item
+            self._swap((path, decoder))
+
+    def _swap(self, ready: tuple[Path, Decoder] | None) -> None:
+        with self._lock:
+            old, self._ready = self._ready, ready
+            if ready is not None:
+                self.ready.set()
+        if old is not None:
+            old[1].close()

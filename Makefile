@@ -21,7 +21,7 @@ media: $(MEDIA)
 
 run: $(MEDIA)
 	$(BIN)/mall-pa check --config mall-pa.toml --date $(DATE)
-	$(BIN)/mall-pa simulate --config mall-pa.toml --date $(DATE) --format table
+	$(BIN)/mall-pa run --config mall-pa.toml
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

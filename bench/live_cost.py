@@ -1,0 +1,199 @@
+"""Benchmark: the cost of playing live (target: CPU no higher than Liquidsoap's, RSS < 100 MB).
+
+    python bench/live_cost.py [--seconds 60] [--runs 3] [--record]
+
+Each player runs in a child process of its own, playing in real time to a silent output, for
+--seconds once it is on air; runs alternate (ours, Liquidsoap, ours, ...), figures are
+medians of --runs:
+- ours: `Live` on the example store's day (mall-pa.toml), 2026-11-23 from 15:00 (evening
+  music: Vorbis files, 48 kHz stereo), no events, to `DeviceSink("null")` (miniaudio's null
+  device, paced by a timer, asking every 10 ms). Per block it runs the engine's clock,
+  decodes (miniaudio), applies the loudness gain and the master gain, and hands float32 to
+  the device. On air: the child prints a line just before `Live.run()`.
+- reference: Liquidsoap (Debian's, installed with apt-get if missing) playing the evening
+  playlist (an m3u of the same files, in playlist order) to `output.dummy`, at 48 kHz like
+  ours so that neither resamples; it decodes, runs its clock (frames of 40 ms) and drops the
+  audio. On air: its log says the output started (`Start` of its dummy output).
+Measured per child: CPU time (user + system) over the --seconds on air, from
+/proc/PID/stat, as a share of one core; and over the whole life of the process (start-up
+included) from `os.wait4` (the child's rusage, like RUSAGE_CHILDREN); peak RSS (ru_maxrss
+from `os.wait4`). `--record` appends the results to bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.render_hour import DAY, ensure_tool, example_day  # noqa: E402
+from bench.report import report  # noqa: E402
+from daemon.audio.sinks import DeviceSink  # noqa: E402
+from daemon.drivers.live import Live  # noqa: E402
+
+ON_AIR = "mall-pa bench: on air"
+TICK = os.sysconf("SC_CLK_TCK")
+SETTLE = 1.0  # seconds after going on air before the measured window opens
+
+
+# -- the child: our player ------------------------------------------------------------------
+
+
+def child() -> None:
+    """Play the example day from 15:00 to the null device until SIGTERM."""
+    example = example_day(events=False)
+    sink = DeviceSink("null")
+    live = Live(
+        example.plan, sink, example.catalog.config.audio, example.media.analysis,
+        start=example.at(15),
+    )  # fmt: skip
+    signal.signal(signal.SIGTERM, lambda *_: live.stop())
+    print(ON_AIR, flush=True)
+    live.run()
+    sink.close()
+
+
+# -- the parent -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cost:
+    cpu_share: float  # CPU seconds per second on air, over the window
+    cpu_total: float  # CPU seconds over the child's whole life
+    life: float  # seconds the child lived
+    peak_rss: float  # MB
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds (user + system, every thread) of a running process."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime: fields 14, 15
+
+
+def play(command: Sequence[str], on_air: str, seconds: float) -> Cost:
+    """Start `command`, wait for `on_air` in its output, measure `seconds`, stop it."""
+    began = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
+    )
+    assert process.stdout is not None
+    seen: list[str] = []
+    ready = threading.Event()
+
+    def read(stream: object) -> None:
+        for line in process.stdout or ():
+            seen.append(line)
+            if on_air in line:
+                ready.set()
+
+    reader = threading.Thread(target=read, args=(process.stdout,), daemon=True)
+    reader.start()
+    try:
+        if not ready.wait(60):
+            raise SystemExit(f"{command[0]} never went on air:\n{''.join(seen[-20:])}")
+        time.sleep(SETTLE)
+        cpu0, t0 = _cpu(process.pid), time.perf_counter()
+        time.sleep(seconds)
+        cpu1, t1 = _cpu(process.pid), time.perf_counter()
+        if process.poll() is not None:
+            raise SystemExit(f"{command[0]} ended early:\n{''.join(seen[-20:])}")
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        except ChildProcessError:  # reaped already
+            raise SystemExit(f"{command[0]} was reaped before it could be measured") from None
+        process.returncode = os.waitstatus_to_exitcode(status)
+        reader.join(5)
+    life = time.perf_counter() - began
+    return Cost(
+        (cpu1 - cpu0) / (t1 - t0), usage.ru_utime + usage.ru_stime, life, usage.ru_maxrss / 1024
+    )
+
+
+def liquidsoap_script(folder: Path, songs: Sequence[Path]) -> Path:
+    playlist = folder / "evening.m3u"
+    playlist.write_text("".join(f"{song}\n" for song in songs), encoding="utf-8")
+    script = folder / "evening.liq"
+    script.write_text(
+        "settings.log.stdout := true\n"
+        "settings.log.file := false\n"
+        "settings.frame.audio.samplerate := 48000\n"
+        f'output.dummy(fallible=true, playlist(mode="normal", "{playlist}"))\n',
+        encoding="utf-8",
+    )
+    return script
+
+
+def measure(seconds: float, runs: int) -> dict[str, str]:
+    installed = ensure_tool("liquidsoap", "liquidsoap")
+    version = subprocess.run(
+        ["liquidsoap", "--version"], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[0]
+    example = example_day(events=False)
+    evening = next(p for p in example.plan.dayparts if p.name == "evening")
+    songs = [t.path.resolve() for t in evening.tracks if t.playable]
+    ours_cmd = [sys.executable, str(Path(__file__).resolve()), "--child"]
+    ours: list[Cost] = []
+    theirs: list[Cost] = []
+    with tempfile.TemporaryDirectory(prefix="live-cost-") as scratch:
+        liq_cmd = ["liquidsoap", str(liquidsoap_script(Path(scratch), songs))]
+        for _ in range(runs):
+            ours.append(play(ours_cmd, ON_AIR, seconds))
+            theirs.append(play(liq_cmd, "[dummy", seconds))
+
+    def med(costs: Sequence[Cost], field: str) -> float:
+        return statistics.median(getattr(c, field) for c in costs)
+
+    o_cpu, l_cpu = med(ours, "cpu_share"), med(theirs, "cpu_share")
+    o_rss, l_rss = med(ours, "peak_rss"), med(theirs, "peak_rss")
+    m = f"median of {runs}"
+
+    def line(costs: Sequence[Cost]) -> str:
+        return (
+            f"{med(costs, 'cpu_share') * 100:.1f}% of a core on air; whole life "
+            f"{med(costs, 'cpu_total'):.2f} s CPU in {med(costs, 'life'):.1f} s; "
+            f"peak RSS {med(costs, 'peak_rss'):.0f} MB"
+        )
+
+    results = {
+        "what plays": f"{seconds:g} s measured on air (after {SETTLE:g} s settling), "
+        f"{len(songs)} evening songs, Vorbis 48 kHz stereo, silent output paced in real time",
+        f"ours: Live from {DAY} 15:00 to DeviceSink('null'), {m}": line(ours),
+        f"reference: {version}, playlist to output.dummy at 48 kHz, {m}": line(theirs),
+        "ratio CPU on air, ours / Liquidsoap, target <= 1": f"{o_cpu / l_cpu:.2f}",
+        "peak RSS, target ours < 100 MB": f"ours {o_rss:.0f} MB, Liquidsoap {l_rss:.0f} MB",
+    }
+    if installed:
+        results["note"] = installed
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--record", action="store_true", help="append to bench/RESULTS.md")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child()
+        return
+    report("live_cost.py", measure(args.seconds, args.runs), args.record)
+
+
+if __name__ == "__main__":
+    main()

@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 from daemon.__main__ import main
@@ -18,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CONFIG = str(ROOT / "mall-pa.toml")
 
 
-def longest_silence(pcm: np.ndarray) -> int:  # type: ignore[type-arg]
+def longest_silence(pcm: npt.NDArray[np.int16]) -> int:
     silent = np.concatenate([[False], np.all(pcm == 0, axis=1), [False]])
     edges = np.flatnonzero(np.diff(silent.astype(np.int8)))
     return int((edges[1::2] - edges[0::2]).max()) if len(edges) else 0

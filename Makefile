@@ -38,6 +38,9 @@ test: lint typecheck unit
 bench: $(MEDIA)
 	$(BIN)/python bench/simulate_day.py
 	$(BIN)/python bench/speech_page.py
+	$(BIN)/python bench/render_hour.py
+	$(BIN)/python bench/live_cost.py
+	$(BIN)/python bench/emergency_latency.py
 
 clean:
 	rm -rf $(VENV) music stings scripts_library/*.ogg .mall-pa .pytest_cache .mypy_cache .ruff_cache

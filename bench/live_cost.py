@@ -13,17 +13,18 @@ medians of --runs:
 - reference: Liquidsoap (Debian's, installed with apt-get if missing) playing the evening
   playlist (an m3u of the same files, in playlist order) to `output.dummy`, at 48 kHz like
   ours so that neither resamples; it decodes, runs its clock (frames of 40 ms) and drops the
-  audio. On air: its log says the output started (`Start` of its dummy output).
-Measured per child: CPU time (user + system) over the --seconds on air, from
-/proc/PID/stat, as a share of one core; and over the whole life of the process (start-up
-included) from `os.wait4` (the child's rusage, like RUSAGE_CHILDREN); peak RSS (ru_maxrss
-from `os.wait4`). `--record` appends the results to bench/RESULTS.md.
+  audio. On air: its output's on_start callback logs a line.
+Measured per child: CPU time (user + system, all threads) over the --seconds on air, from
+/proc/PID/stat (10 ms ticks), as a share of one core; and over the whole life of the
+process (start-up included) from `os.wait4` (the child's rusage, like RUSAGE_CHILDREN);
+peak RSS (ru_maxrss from `os.wait4`). `--record` appends the results to bench/RESULTS.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import statistics
 import subprocess
@@ -40,10 +41,12 @@ sys.path.insert(0, str(ROOT))
 
 from bench.render_hour import DAY, ensure_tool, example_day  # noqa: E402
 from bench.report import report  # noqa: E402
+from daemon.audio.format import RATE  # noqa: E402
 from daemon.audio.sinks import DeviceSink  # noqa: E402
 from daemon.drivers.live import Live  # noqa: E402
 
 ON_AIR = "mall-pa bench: on air"
+PLAYED = "mall-pa bench: played"
 TICK = os.sysconf("SC_CLK_TCK")
 SETTLE = 1.0  # seconds after going on air before the measured window opens
 
@@ -61,8 +64,11 @@ def child() -> None:
     )  # fmt: skip
     signal.signal(signal.SIGTERM, lambda *_: live.stop())
     print(ON_AIR, flush=True)
-    live.run()
+    began = time.perf_counter()
+    played = live.run()
+    took = time.perf_counter() - began
     sink.close()
+    print(f"{PLAYED} {played / RATE:.3f} s of audio in {took:.3f} s", flush=True)
 
 
 # -- the parent -----------------------------------------------------------------------------
@@ -74,12 +80,18 @@ class Cost:
     cpu_total: float  # CPU seconds over the child's whole life
     life: float  # seconds the child lived
     peak_rss: float  # MB
+    output: str  # what the child printed
 
 
 def _cpu(pid: int) -> float:
     """CPU seconds (user + system, every thread) of a running process."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime: fields 14, 15
+
+
+def ended(pid: int) -> bool:
+    """Whether a child has ended, leaving it to be reaped by os.wait4 (for its rusage)."""
+    return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
 
 
 def play(command: Sequence[str], on_air: str, seconds: float) -> Cost:
@@ -107,20 +119,21 @@ def play(command: Sequence[str], on_air: str, seconds: float) -> Cost:
         cpu0, t0 = _cpu(process.pid), time.perf_counter()
         time.sleep(seconds)
         cpu1, t1 = _cpu(process.pid), time.perf_counter()
-        if process.poll() is not None:
+        if ended(process.pid):
             raise SystemExit(f"{command[0]} ended early:\n{''.join(seen[-20:])}")
     finally:
-        if process.poll() is None:
+        if not ended(process.pid):
             process.send_signal(signal.SIGTERM)
-        try:
-            _, status, usage = os.wait4(process.pid, 0)
-        except ChildProcessError:  # reaped already
-            raise SystemExit(f"{command[0]} was reaped before it could be measured") from None
+        _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
         reader.join(5)
     life = time.perf_counter() - began
     return Cost(
-        (cpu1 - cpu0) / (t1 - t0), usage.ru_utime + usage.ru_stime, life, usage.ru_maxrss / 1024
+        (cpu1 - cpu0) / (t1 - t0),
+        usage.ru_utime + usage.ru_stime,
+        life,
+        usage.ru_maxrss / 1024,
+        "".join(seen),
     )
 
 
@@ -129,10 +142,12 @@ def liquidsoap_script(folder: Path, songs: Sequence[Path]) -> Path:
     playlist.write_text("".join(f"{song}\n" for song in songs), encoding="utf-8")
     script = folder / "evening.liq"
     script.write_text(
-        "settings.log.stdout := true\n"
-        "settings.log.file := false\n"
-        "settings.frame.audio.samplerate := 48000\n"
-        f'output.dummy(fallible=true, playlist(mode="normal", "{playlist}"))\n',
+        "settings.init.allow_root.set(true)\n"  # this machine's benchmarks run as root
+        "settings.log.stdout.set(true)\n"
+        "settings.log.file.set(false)\n"
+        "settings.frame.audio.samplerate.set(48000)\n"
+        f'on_air = fun () -> log.important("{ON_AIR}")\n'
+        f'output.dummy(fallible=true, on_start=on_air, playlist(mode="normal", "{playlist}"))\n',
         encoding="utf-8",
     )
     return script
@@ -153,10 +168,10 @@ def measure(seconds: float, runs: int) -> dict[str, str]:
         liq_cmd = ["liquidsoap", str(liquidsoap_script(Path(scratch), songs))]
         for _ in range(runs):
             ours.append(play(ours_cmd, ON_AIR, seconds))
-            theirs.append(play(liq_cmd, "[dummy", seconds))
+            theirs.append(play(liq_cmd, ON_AIR, seconds))
 
     def med(costs: Sequence[Cost], field: str) -> float:
-        return statistics.median(getattr(c, field) for c in costs)
+        return float(statistics.median(getattr(c, field) for c in costs))
 
     o_cpu, l_cpu = med(ours, "cpu_share"), med(theirs, "cpu_share")
     o_rss, l_rss = med(ours, "peak_rss"), med(theirs, "peak_rss")
@@ -169,11 +184,19 @@ def measure(seconds: float, runs: int) -> dict[str, str]:
             f"peak RSS {med(costs, 'peak_rss'):.0f} MB"
         )
 
+    pacing = []
+    for cost in ours:
+        found = re.search(rf"{PLAYED} ([0-9.]+) s of audio in ([0-9.]+) s", cost.output)
+        if found is None:
+            raise SystemExit(f"our player did not say what it played:\n{cost.output}")
+        pacing.append(float(found.group(1)) / float(found.group(2)))
     results = {
         "what plays": f"{seconds:g} s measured on air (after {SETTLE:g} s settling), "
         f"{len(songs)} evening songs, Vorbis 48 kHz stereo, silent output paced in real time",
         f"ours: Live from {DAY} 15:00 to DeviceSink('null'), {m}": line(ours),
         f"reference: {version}, playlist to output.dummy at 48 kHz, {m}": line(theirs),
+        "ours: seconds of audio played per second of wall time (pacing)": f"{min(pacing):.3f}"
+        f"-{max(pacing):.3f}",
         "ratio CPU on air, ours / Liquidsoap, target <= 1": f"{o_cpu / l_cpu:.2f}",
         "peak RSS, target ours < 100 MB": f"ours {o_rss:.0f} MB, Liquidsoap {l_rss:.0f} MB",
     }

@@ -4,20 +4,23 @@
 
 The hour: the example store (mall-pa.toml, media from `make media`), 2026-11-23 15:00-16:00
 with what-if.jsonl (an emergency at 15:02, cleared at 15:06:30). Measured side by side in
-one run, the three interleaved, median of --runs after one untimed warm-up of each (media
-cache, speech cache and the OS page cache warm for all three):
+one run, interleaved, median of --runs after one untimed warm-up of each (media cache,
+speech cache and the OS page cache warm for all):
 - `daemon.drivers.render.render` into a WavSink in a temporary folder: wall and CPU time,
   real-time factor (the engine's whole day is included: from midnight to 15:00 before, the
   rest of the day simulated without sound after);
 - the same render into FakeSink(keep=False) with the WavSink's block size: the same work
   without the WAV conversion and write, to show what the file costs;
+- our decoder (daemon.audio.decode, miniaudio) alone on the same stretches as ffmpeg below;
 - the reference: ffmpeg decoding exactly the stretches of the files that aired in the hour
   per the render's timeline (music, stings, speech; an item that began before 15:00 from
-  its aired offset), one process per timeline entry, one after another:
-  `ffmpeg -nostdin -v error -ss OFFSET -t SECONDS -i FILE -ar 48000 -ac 2 -f null -`
-  i.e. to 48 kHz stereo like our decoder (the music is already 48 kHz stereo, the speech
-  48 kHz mono) and to 16-bit PCM (the null muxer's default codec), written nowhere. The
-  processes' start-up is part of ffmpeg's time; how much is shown on a line of its own.
+  its aired offset: not whole files), one process per timeline entry, one after another:
+  `ffmpeg -nostdin -hide_banner -nostats -benchmark -ss OFFSET -t SECONDS -i FILE
+  -ar 48000 -ac 2 -f null -`, i.e. to 48 kHz stereo like our decoder (the music is already
+  48 kHz stereo, the speech 48 kHz mono) and to 16-bit PCM (the null muxer's default codec),
+  written nowhere. The processes' start-up is part of ffmpeg's time; ffmpeg's own
+  `-benchmark` real time (its decoding, without start-up and opening the file), summed, is
+  shown on a line of its own.
 Setting up (catalog, plan, events: not timed above) is shown once. ffmpeg is installed with
 apt-get if it is missing. `--record` appends the results to bench/RESULTS.md.
 """

@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
-import time
+import time as timer
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, time
 from pathlib import Path
 
 from daemon.audio.sinks import WavSink, open_sink
@@ -55,13 +55,13 @@ def run_audio_command(args: argparse.Namespace, catalog: Catalog) -> int:
     return _render(catalog, args) if args.command == "render" else _run(catalog, args)
 
 
-def _clock(text: str | None, option: str) -> datetime | None:
+def _clock(text: str | None, option: str) -> time | None:
     if text is None:
         return None
     clock = parse_clock(text)
     if clock is None:
         raise _Usage(f"{option}: expected a time like 15:00, found {text!r}")
-    return datetime.combine(date.min, clock)
+    return clock
 
 
 class _Usage(Exception):
@@ -86,10 +86,8 @@ def _render(catalog: Catalog, args: argparse.Namespace) -> int:
     except _Usage as err:
         print(f"mall-pa: {err}", file=sys.stderr)
         return 2
-    start = (
-        plan.opening if start_clock is None else local_instant(args.date, start_clock.time(), zone)
-    )
-    end = start + 3600 if end_clock is None else local_instant(args.date, end_clock.time(), zone)
+    start = plan.opening if start_clock is None else local_instant(args.date, start_clock, zone)
+    end = start + 3600 if end_clock is None else local_instant(args.date, end_clock, zone)
     end = min(end, plan.day_end)
     if not start < end:
         print("mall-pa: --to must be later than --from, on the same day", file=sys.stderr)
@@ -99,7 +97,7 @@ def _render(catalog: Catalog, args: argparse.Namespace) -> int:
         presets = emergency_presets(catalog, speaker)
         commands = load_events(args.events, args.date, zone, presets, speaker)
     media = media_cache(catalog)
-    began = time.perf_counter()
+    began = timer.perf_counter()
     try:
         timeline = render(
             plan, commands, start, end, WavSink(args.out), catalog.config.audio, media.analysis
@@ -107,7 +105,7 @@ def _render(catalog: Catalog, args: argparse.Namespace) -> int:
     except OSError as err:
         print(f"mall-pa: cannot write {args.out}: {err.strerror or err}", file=sys.stderr)
         return 2
-    took = time.perf_counter() - began
+    took = timer.perf_counter() - began
     media.save()
     base = catalog.config.file.parent.resolve()
     log = Path(f"{args.out}.timeline.jsonl")

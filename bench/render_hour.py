@@ -98,9 +98,7 @@ def example_day(events: bool = True) -> Example:
     if events:
         presets = emergency_presets(catalog, speaker)
         commands = load_events(EVENTS, DAY, plan.zone, presets, speaker)
-    # the store's media cache, as the CLI uses it (read, never saved here)
-    media = MediaCache(catalog.config.state_dir / "media.json")
-    return Example(catalog, plan, commands, media)
+    return Example(catalog, plan, commands, catalog.media)  # the store's cache, as the CLI
 
 
 def ensure_tool(command: str, package: str) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from daemon.audio_commands import add_audio_commands, media_cache, run_audio_command
+from daemon.audio_commands import add_audio_commands, run_audio_command
 from daemon.catalog.events import load_events
 from daemon.catalog.load import Catalog, load_catalog
 from daemon.catalog.problems import InputError
@@ -58,12 +58,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command in ("speak", "page"):
             return run_speech_command(args)
-        catalog = load_catalog(args.config)
+        catalog = load_catalog(args.config, verify=args.command == "check")
         speaker = open_speaker(catalog.config.speech, catalog.config.state_dir)
         if args.command == "simulate":
             return _simulate(catalog, speaker, args)
         if args.command == "check":
-            return check(catalog, speaker, args.date, media_cache(catalog, verify=True))
+            return check(catalog, speaker, args.date)
         return run_audio_command(args, catalog)
     except InputError as err:
         print(f"mall-pa: {len(err.problems)} problem(s) in the store's files:", file=sys.stderr)

@@ -18,7 +18,6 @@ from pathlib import Path
 from daemon.audio.sinks import WavSink, open_sink
 from daemon.catalog.events import load_events
 from daemon.catalog.load import Catalog
-from daemon.catalog.media import MediaCache
 from daemon.dayplan import build_day_plan, emergency_presets
 from daemon.drivers.live import Live
 from daemon.drivers.render import render
@@ -27,7 +26,7 @@ from daemon.recurrence import local_instant, parse_clock
 from daemon.speech.speaker import open_speaker
 from daemon.timeline import format_jsonl
 
-__all__ = ["add_audio_commands", "media_cache", "run_audio_command"]
+__all__ = ["add_audio_commands", "run_audio_command"]
 
 
 def add_audio_commands(
@@ -45,10 +44,6 @@ def add_audio_commands(
     live.add_argument("--config", type=Path, required=True)
     live.add_argument("--device", help="playback device by name (overrides audio.device)")
     live.add_argument("--seconds", type=float, help="stop after this many seconds")
-
-
-def media_cache(catalog: Catalog, verify: bool = False) -> MediaCache:
-    return MediaCache(catalog.config.state_dir / "media.json", verify=verify)
 
 
 def run_audio_command(args: argparse.Namespace, catalog: Catalog) -> int:
@@ -96,7 +91,7 @@ def _render(catalog: Catalog, args: argparse.Namespace) -> int:
     if args.events:
         presets = emergency_presets(catalog, speaker)
         commands = load_events(args.events, args.date, zone, presets, speaker)
-    media = media_cache(catalog)
+    media = catalog.media
     began = timer.perf_counter()
     try:
         timeline = render(
@@ -123,7 +118,7 @@ def _run(catalog: Catalog, args: argparse.Namespace) -> int:
     """Play today live; at midnight, tomorrow's plan takes over."""
     config = catalog.config
     speaker = open_speaker(config.speech, config.state_dir)
-    media = media_cache(catalog)
+    media = catalog.media
     sink = open_sink(args.device or config.audio.device)
     print(f"mall-pa: playing to {sink.name}", file=sys.stderr)
     if sink.warning:

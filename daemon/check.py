@@ -13,7 +13,6 @@ from datetime import date
 from daemon.audio.format import Block, silence
 from daemon.audio.sinks import DeviceError, open_sink
 from daemon.catalog.load import Catalog
-from daemon.catalog.media import MediaCache
 from daemon.dayplan import build_day_plan, emergency_presets
 from daemon.model import Track
 from daemon.speech.phrasebank import required_phrases
@@ -22,8 +21,12 @@ from daemon.speech.speaker import Speaker
 __all__ = ["check"]
 
 
-def check(catalog: Catalog, speaker: Speaker, day: date, media: MediaCache) -> int:
-    """Print the report for `day`; 0 when all is well, 1 on any failure."""
+def check(catalog: Catalog, speaker: Speaker, day: date) -> int:
+    """Print the report for `day`; 0 when all is well, 1 on any failure.
+
+    The catalog must be loaded with `verify=True`: its files are then decoded in full once,
+    and the speech the day plan renders is decoded by the same media cache."""
+    media = catalog.media
     began = time.perf_counter()
     plan, notes = build_day_plan(catalog, day, speaker)
     presets = emergency_presets(catalog, speaker)
@@ -36,7 +39,7 @@ def check(catalog: Catalog, speaker: Speaker, day: date, media: MediaCache) -> i
         if track is None:
             return
         if track.playable:
-            track = media.track(track.path, track.title)  # decoded again in full: verify
+            track = media.track(track.path, track.title)  # decoded once, by this cache
         if not track.playable:
             failures.append(f"{what} {track.path}: {track.problem}")
         else:

@@ -52,7 +52,9 @@ class Voice:
         self.failure = ""  # why the file stopped before its slot was over
 
     def fade_out(self, count: int) -> None:
+        """Fade to silence over `count` frames; the slot ends there (nothing more is decoded)."""
         self._fade, self._fade_to = _ramp(1.0, 0.0, count), 0.0
+        self.remaining = count if self.remaining is None else min(self.remaining, count)
 
     def read(self, count: int) -> Block:
         """`count` frames, zero-padded where the file ended within tolerance of its slot's
@@ -128,7 +130,6 @@ class Mixer:
         if path is None:
             if self._bed is not None and self._bed_path is not None:
                 self._bed.fade_out(BED_FADE)
-                self._bed.remaining = BED_FADE
                 self._bed_path = None
             return
         if path == self._bed_path:

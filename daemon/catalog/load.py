@@ -34,11 +34,13 @@ class Catalog:
     opening_song: Track | None
     closing_song: Track | None
     notes: tuple[Problem, ...]  # problems that do not stop the day (a URL in a playlist)
+    media: MediaCache  # what measured these files; render, live and check measure with it too
 
 
-def load_catalog(config_path: Path) -> Catalog:
+def load_catalog(config_path: Path, verify: bool = False) -> Catalog:
+    """With `verify`, every file is decoded in full whatever the cache says (the check)."""
     config = load_config(config_path)
-    cache = MediaCache(config.state_dir / "media.json")
+    cache = MediaCache(config.state_dir / "media.json", verify=verify)
     problems: list[Problem] = []
     notes: list[Problem] = []
     playlists: dict[Path, tuple[Track, ...]] = {}
@@ -78,6 +80,7 @@ def load_catalog(config_path: Path) -> Catalog:
         opening_song=optional(config.opening_song),
         closing_song=optional(config.closing_song),
         notes=tuple(notes),
+        media=cache,
     )
     try:
         cache.save()

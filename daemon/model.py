@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 __all__ = [
     "AsRunEntry",
     "Campaign",
+    "Cancel",
     "Clear",
     "Command",
     "DayPlan",
@@ -28,6 +29,7 @@ __all__ = [
     "Item",
     "ItemKind",
     "Page",
+    "Recovery",
     "ScheduledCommand",
     "Script",
     "ScriptKind",
@@ -229,7 +231,15 @@ class Clear:
     requested_by: str = ""
 
 
-Command = Page | EmergencyCall | Clear
+@dataclass(frozen=True, slots=True)
+class Cancel:
+    """Command: take a queued page off the queue. A page already on air finishes (B12)."""
+
+    page_id: str
+    requested_by: str = ""
+
+
+Command = Page | EmergencyCall | Clear | Cancel
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +271,22 @@ class AsRunEntry:
     def lateness(self) -> float | None:
         """Seconds between when a fixed item was due and when it started."""
         return None if self.due_at is None else self.start - self.due_at
+
+
+@dataclass(frozen=True, slots=True)
+class Recovery:
+    """What the durable log says of the day so far, for an engine started mid-day.
+
+    `aired` is the day's as-run log up to the restart (finished entries, in start order;
+    the item that was on air when the process stopped is among them, `interrupted`);
+    `pages` are the pages taken and not yet aired, each with the instant it was accepted
+    (queue order and an urgent page's deadline come from it); `emergency` is the one active
+    at the restart, if any.
+    """
+
+    aired: tuple[AsRunEntry, ...] = ()
+    pages: tuple[tuple[Page, Instant], ...] = ()
+    emergency: EmergencyCall | None = None
 
 
 @dataclass(frozen=True, slots=True)

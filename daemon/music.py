@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from daemon import punctuality
-from daemon.model import Daypart, Instant, Track
+from daemon.model import AsRunEntry, Daypart, Instant, ItemKind, Source, Track
 
 __all__ = ["WINDOW", "MusicProgram"]
 
@@ -61,6 +61,30 @@ class MusicProgram:
         if state.part.shuffle:
             return self._shuffled(state, None if target is None else target - now)
         return self._sequential(state)
+
+    def restore(self, aired: Sequence[AsRunEntry]) -> None:
+        """Go on from where the day's as-run log left off (a restart mid-day): a sequential
+        daypart with the song after the last one it aired; a shuffle daypart with the rest
+        of its current round (the songs aired since its last repeat are not drawn again)."""
+        songs = [e for e in aired if e.kind is ItemKind.MUSIC and e.source is Source.PLAYLIST]
+        for state in self._parts:
+            mine = [e.ref for e in songs if self._state_at(e.start) is state]
+            if not mine:
+                continue
+            tracks = state.part.tracks
+            by_ref = {str(t.path): i for i, t in reversed(list(enumerate(tracks)))}
+            if not state.part.shuffle:
+                if mine[-1] in by_ref:
+                    state.cursor = by_ref[mine[-1]] + 1
+                continue
+            round_: list[str] = []
+            for ref in reversed(mine):
+                if ref in round_:
+                    break
+                round_.append(ref)
+            state.bag = [t for t in tracks if t.playable and str(t.path) not in round_]
+            state.rng.shuffle(state.bag)
+            state.last = tracks[by_ref[mine[-1]]] if mine[-1] in by_ref else None
 
     def _state_at(self, now: Instant) -> _PartState | None:
         if not self._parts:

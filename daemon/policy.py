@@ -11,7 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from daemon.model import Campaign, FixedSlot, Insert, InsertClass, Instant, Page, Source
+from daemon.model import (
+    AsRunEntry,
+    Campaign,
+    FixedSlot,
+    Insert,
+    InsertClass,
+    Instant,
+    ItemKind,
+    Page,
+    Source,
+)
 
 __all__ = ["CampaignBook", "first", "fixed_insert", "page_insert"]
 
@@ -79,6 +89,19 @@ class CampaignBook:
     def aired(self, campaign_id: str, now: Instant) -> None:
         tally = self._tally[campaign_id]
         tally.aired, tally.songs_since, tally.last_aired = tally.aired + 1, 0, now
+
+    def restore(self, aired: Sequence[AsRunEntry]) -> None:
+        """Count the plays and songs of the day's as-run log (in start order), as if the
+        engine had aired them: daily caps and frequencies go on from there."""
+        for entry in aired:
+            if entry.kind is ItemKind.MUSIC:
+                self.song_ended()
+            elif (
+                entry.kind is ItemKind.ANNOUNCEMENT
+                and entry.source is Source.CAMPAIGN
+                and entry.ref in self._tally
+            ):
+                self.aired(entry.ref, entry.start)
 
     def due(self, now: Instant) -> list[Insert]:
         due = []

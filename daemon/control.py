@@ -1,0 +1,121 @@
+"""The control facade: the one thing the API calls (B15: every call names who asks).
+
+Every command is validated, written to the store, handed to the playing side and only then
+acknowledged; every read comes from the snapshot the playing side publishes. A method
+either returns a view (`daemon.views`) or raises a `ControlError` (nothing changed).
+`address` is the client's IP address, for the audit log and the login throttle.
+
+The API depends on the `Control` protocol only; the service implements it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Protocol
+
+from daemon.views import (
+    EmergencyView,
+    EventView,
+    Health,
+    PageIn,
+    PageView,
+    PresetView,
+    SessionView,
+    StatusView,
+    User,
+)
+
+__all__ = ["Control", "Feed"]
+
+
+class Feed(Protocol):
+    """Server-sent events for one client: iterate in the event loop; `close()` when gone."""
+
+    def __aiter__(self) -> AsyncIterator[EventView]: ...
+
+    def close(self) -> None: ...
+
+
+class Control(Protocol):
+    # -- accounts and sessions (B15) ---------------------------------------------------------
+
+    def needs_setup(self) -> bool:
+        """True while no admin account exists (first run)."""
+        ...
+
+    def setup(self, setup_token: str, name: str, password: str, address: str) -> SessionView:
+        """Create the first admin with the one-time token printed on the log; log them in.
+        Raises Forbidden (wrong or used token, or an admin exists), Refused (bad name/password)."""
+        ...
+
+    def login(self, name: str, password: str, address: str) -> SessionView:
+        """Raises LoginRefused (wrong, disabled, or slowed down: `retry_after`)."""
+        ...
+
+    def logout(self, token: str, address: str) -> None: ...
+
+    def session_user(self, token: str) -> tuple[User, str] | None:
+        """(the user, the session's CSRF token) of a live session token, else None."""
+        ...
+
+    # -- pages (B11) -------------------------------------------------------------------------
+
+    def preview_page(self, user: User, page: PageIn) -> str:
+        """The exact words that would be read. Raises Refused(code, message, field)."""
+        ...
+
+    def submit_page(
+        self, user: User, page: PageIn, address: str, idempotency_key: str | None = None
+    ) -> tuple[PageView, bool]:
+        """(the page, True if created now); a retry with the same key, or the same page by the
+        same person within 2 minutes, returns the first (False). Raises Refused, TooMany,
+        Conflict (outside business hours), Busy."""
+        ...
+
+    def page(self, user: User, page_id: str) -> PageView:
+        """Raises NotFound (also for another person's page, unless `user.desk`)."""
+        ...
+
+    def pages(self, user: User, state: str | None = None, day: str | None = None) -> list[PageView]:
+        """The day's pages (default today), the person's own unless `user.desk`."""
+        ...
+
+    def cancel_page(self, user: User, page_id: str, address: str) -> PageView:
+        """Raises NotFound, Conflict (on air: it finishes, B12; already aired)."""
+        ...
+
+    def record_page(
+        self, user: User, page_id: str, data: bytes, filename: str, address: str
+    ) -> PageView:
+        """Air the announcer's own recording instead of the synthetic voice (B7).
+        Raises Forbidden (not trained), NotFound, Conflict (not queued), Refused (bad audio)."""
+        ...
+
+    # -- emergencies -------------------------------------------------------------------------
+
+    def presets(self) -> list[PresetView]: ...
+
+    def start_emergency(self, user: User, script_id: str, address: str) -> EmergencyView:
+        """Raises NotFound (no such approved preset), Busy."""
+        ...
+
+    def clear_emergency(self, user: User, address: str) -> EmergencyView:
+        """Raises Conflict when none is active."""
+        ...
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def status(self) -> StatusView: ...
+
+    def timeline(self, day: str | None = None) -> list[dict[str, object]]:
+        """The as-run log of `day` (default today), one dict per entry, as in the JSON lines.
+        Raises Refused for a malformed day."""
+        ...
+
+    def subscribe(self) -> Feed:
+        """A feed of events from now on; call from the event loop."""
+        ...
+
+    def health(self) -> Health:
+        """ok while audio flows; else the reason."""
+        ...

@@ -1,0 +1,154 @@
+"""The insert queue: pages, fixed slots and campaigns waiting for a break. Pure.
+
+Pages wait from the moment they are taken; a fixed slot joins the queue when its time comes
+(B4); campaigns are due by their own counters (B5, `policy.CampaignBook`). `due(now)` is what
+may air in the break at `now`, `take` removes what airs. From the closing song on only pages
+remain due (B16). `restore` rebuilds the queue mid-day from the durable log: slots that
+already aired stay aired, campaign counters count the plays before the restart, and pages
+keep the instant they were accepted, so their place in the queue survives.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from daemon import policy
+from daemon.model import (
+    AsRunEntry,
+    DayPlan,
+    FixedSlot,
+    Insert,
+    InsertClass,
+    Instant,
+    ItemKind,
+    Page,
+    Source,
+)
+
+__all__ = ["MISSED_SLOT_GRACE", "InsertQueue", "QueueSnapshot"]
+
+MISSED_SLOT_GRACE = 15 * 60.0
+"""A fixed slot that fell due while the service was down airs late only if it is at most this
+many seconds old at the restart (or was on air when the service stopped); else it is logged
+as skipped: a morning's binder read out all at once at noon helps nobody."""
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSnapshot:
+    pending: tuple[Insert, ...]  # in the order they would air
+    next_fixed: Instant | None
+
+
+class InsertQueue:
+    def __init__(self, plan: DayPlan) -> None:
+        self._plan = plan
+        self._campaigns = policy.CampaignBook(plan.campaigns, plan.opening)
+        self._future = deque(sorted(plan.fixed, key=lambda s: policy.fixed_insert(s).seq))
+        self._pending: list[Insert] = []
+        self._arrivals = 0
+
+    # -- pages -----------------------------------------------------------------------------
+
+    def add_page(self, page: Page, requested_at: Instant) -> Insert:
+        self._arrivals += 1
+        insert = policy.page_insert(page, requested_at, page.duration, self._arrivals)
+        self._pending.append(insert)
+        return insert
+
+    def cancel(self, page_id: str) -> bool:
+        """Remove a waiting page; False if it is not waiting (on air, aired or unknown)."""
+        for insert in self._pending:
+            if insert.source is Source.PAGE and insert.ref == page_id:
+                self._pending.remove(insert)
+                return True
+        return False
+
+    def requeue(self, insert: Insert) -> None:
+        """An announcement an emergency cut: it airs again in full (B12), in its old place."""
+        self._pending.append(insert)
+
+    def urgent_deadlines(self, wait: float) -> list[Instant]:
+        return [
+            (i.requested_at or 0.0) + wait
+            for i in self._pending
+            if i.cls is InsertClass.URGENT_PAGE
+        ]
+
+    # -- breaks ----------------------------------------------------------------------------
+
+    def due(self, now: Instant, closing: bool) -> list[Insert]:
+        """Inserts that may air now: pages always, the rest only while open and not closing."""
+        if closing:
+            return [i for i in self._pending if i.source is Source.PAGE]
+        return self._pending + self._campaigns.due(now)
+
+    def take(self, insert: Insert, now: Instant) -> None:
+        """`insert` goes on air now."""
+        if insert in self._pending:
+            self._pending.remove(insert)
+        if insert.source is Source.CAMPAIGN:
+            self._campaigns.aired(insert.ref, now)
+
+    def song_ended(self) -> None:
+        self._campaigns.song_ended()
+
+    # -- fixed slots -----------------------------------------------------------------------
+
+    def release_fixed(self, now: Instant) -> list[Insert]:
+        """Slots due by `now` join the queue; returns them."""
+        released = []
+        while self._future and self._future[0].due <= now:
+            insert = policy.fixed_insert(self._future.popleft())
+            self._pending.append(insert)
+            released.append(insert)
+        return released
+
+    def drop_fixed(self) -> list[Insert]:
+        """Closing (B16): every fixed slot, waiting or still to come, is dropped; returns them."""
+        dropped = [i for i in self._pending if i.source is Source.FIXED]
+        for insert in dropped:
+            self._pending.remove(insert)
+        dropped += [policy.fixed_insert(s) for s in self._future]
+        self._future.clear()
+        return dropped
+
+    def next_fixed_due(self) -> Instant:
+        return self._future[0].due if self._future else float("inf")
+
+    def future_fixed(self) -> Iterator[FixedSlot]:
+        return iter(self._future)
+
+    # -- status and recovery ---------------------------------------------------------------
+
+    def snapshot(self, now: Instant, closing: bool) -> QueueSnapshot:
+        waiting = sorted(self.due(now, closing), key=lambda i: (i.cls, i.seq))
+        return QueueSnapshot(tuple(waiting), self._future[0].due if self._future else None)
+
+    def restore(
+        self, now: Instant, aired: Sequence[AsRunEntry], pages: Sequence[tuple[Page, Instant]]
+    ) -> list[Insert]:
+        """Rebuild from the day's as-run log and the pages not yet aired; returns the slots
+        missed while the service was down, for the engine to log as skipped."""
+        done = {
+            (e.ref, e.due_at)
+            for e in aired
+            if e.kind is ItemKind.ANNOUNCEMENT and e.source is Source.FIXED and not e.interrupted
+        }
+        cut = {(e.ref, e.due_at) for e in aired if e.source is Source.FIXED and e.interrupted}
+        missed: list[Insert] = []
+        kept: deque[FixedSlot] = deque()
+        for slot in self._future:
+            key = (slot.script.id, slot.due)
+            if key in done:
+                continue
+            if slot.due < now - MISSED_SLOT_GRACE and key not in cut:
+                missed.append(policy.fixed_insert(slot))
+            else:
+                kept.append(slot)
+        self._future = kept
+        self._campaigns.restore(aired)
+        for page, requested_at in sorted(pages, key=lambda p: (p[1], p[0].id)):
+            self.add_page(page, requested_at)
+        return missed

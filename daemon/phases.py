@@ -1,0 +1,152 @@
+"""The day's phases: what airs at a free moment, given what just ended. Pure.
+
+Silence before opening; the opening song (B14); music with breaks at song boundaries (B9,
+B10; `breaks`, `inserts`); the closing song, after which only pages already taken air
+(B16); then silence. An emergency (`emergency`) overrides every phase. `decide` is called
+by the engine each time the output is free; `restore` takes up a day mid-way from the
+durable log instead of re-simulating it from midnight.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from daemon.asrun import AsRun
+from daemon.breaks import Breaks
+from daemon.emergency import EmergencyCycle
+from daemon.inserts import InsertQueue
+from daemon.model import (
+    DayPlan,
+    Insert,
+    InsertClass,
+    Instant,
+    Item,
+    ItemKind,
+    Recovery,
+    Source,
+    Track,
+)
+from daemon.music import MusicProgram
+
+__all__ = ["Phases"]
+
+_CLOSED = "the store closed before it could air"
+_MISSED = "missed: the service was not running at its time"
+_MID_BREAK = (ItemKind.INTRO, ItemKind.ANNOUNCEMENT)  # after these, the break goes on
+
+
+class Phases:
+    """The parts of a day (music, queue, breaks, emergency, log) and where the day is."""
+
+    def __init__(self, plan: DayPlan) -> None:
+        self.plan = plan
+        self.asrun = AsRun()
+        self.music = MusicProgram(plan.dayparts, plan.seed)
+        self.queue = InsertQueue(plan)
+        self.breaks = Breaks(plan, self.queue, self.asrun)
+        self.emergency = EmergencyCycle(plan.alert)
+        self.opened = False  # the opening song has had its turn
+        self.closing = False  # the closing song has started: no more fixed or campaigns
+        self.closed = False  # the music is over for the day
+
+    def decide(self, now: Instant, ended: Item | None, interrupted: bool) -> Item | None:
+        """What starts at `now`, the output being free after `ended` (cut if `interrupted`)."""
+        self.queue.release_fixed(now)
+        if self.emergency.active is not None:
+            return self.emergency.step(now, ended, interrupted)
+        if now < self.plan.opening and not self.opened:
+            return None
+        kind = None if ended is None else ended.kind
+        if self.breaks.open and not interrupted and kind in _MID_BREAK:
+            return self.breaks.next(now, self.due(now)) or self._boundary(now, after_break=True)
+        after_break = kind is ItemKind.OUTRO and not interrupted
+        self.breaks.end()
+        if ended is not None and ended.source is Source.CLOSING_SONG and not interrupted:
+            self.closed = True
+        return self._boundary(now, after_break)
+
+    def _boundary(self, now: Instant, after_break: bool) -> Item | None:
+        if not self.opened:
+            self.opened = True
+            song = self.plan.opening_song
+            if song is not None and self.asrun.playable(now, song, Source.OPENING_SONG):
+                return _song(song, Source.OPENING_SONG)
+        due = self.due(now)
+        urgent = any(i.cls is InsertClass.URGENT_PAGE for i in due)
+        no_more_music = self.closed or now >= self.plan.closing
+        if due and (not after_break or urgent or no_more_music):
+            return self.breaks.begin(now, due) or self._boundary(now, after_break=True)
+        return self._next_song(now)
+
+    def _next_song(self, now: Instant) -> Item | None:
+        if self.closed:
+            return None
+        plan = self.plan
+        if now >= plan.closing_target:
+            self.begin_closing(now)
+            song = plan.closing_song
+            if now < plan.closing and song and self.asrun.playable(now, song, Source.CLOSING_SONG):
+                return _song(song, Source.CLOSING_SONG)
+            self.closed = True
+            return None
+        track, skipped = self.music.next(now, self.target(now))
+        for bad in skipped:
+            self.asrun.playable(now, bad, Source.PLAYLIST)
+        return None if track is None else _song(track, Source.PLAYLIST)
+
+    def due(self, now: Instant) -> list[Insert]:
+        return self.queue.due(now, closing=self.closing or now >= self.plan.closing)
+
+    def begin_closing(self, now: Instant) -> None:
+        """B16: from the closing song on, fixed and campaign scripts no longer air."""
+        if self.closing:
+            return
+        self.closing = True
+        for insert in self.queue.drop_fixed():
+            self.skip(now, insert, _CLOSED)
+
+    def skip(self, now: Instant, insert: Insert, reason: str) -> None:
+        self.asrun.skipped(
+            now, now, insert.source, insert.ref, insert.title, reason, due_at=insert.due_at
+        )
+
+    def retry_at(self, now: Instant) -> Instant | None:
+        """Silent while open (no playable music): try again at the next daypart or slot."""
+        later = [p.start for p in self.plan.dayparts if p.start > now]
+        later += [self.queue.next_fixed_due(), self.plan.closing_target]
+        later = [t for t in later if t > now]
+        return min(later, default=None)
+
+    def target(self, now: Instant) -> Instant:
+        """Where the next boundary should land: the next slot, or the closing song's start.
+
+        Slots closer together than the shortest song cannot each get a boundary of their
+        own, so the target moves to the last of such a cluster: one break airs them all.
+        """
+        target = self.queue.next_fixed_due()
+        shortest = self.music.shortest(now)
+        for slot in itertools.islice(self.queue.future_fixed(), 1, None):
+            if slot.due - target >= shortest:
+                break
+            target = slot.due
+        return min(target, self.plan.closing_target)
+
+    def restore(self, now: Instant, recovery: Recovery) -> None:
+        """Take up the day at `now` from the durable log (see `Engine.restore`)."""
+        plan, aired = self.plan, recovery.aired
+        self.opened = now > plan.opening or any(e.source is Source.OPENING_SONG for e in aired)
+        closing = [e for e in aired if e.source is Source.CLOSING_SONG and e.kind is ItemKind.MUSIC]
+        if closing:
+            self.begin_closing(now)
+            self.closed = any(not e.interrupted for e in closing)
+        self.music.restore(aired)
+        for insert in self.queue.restore(now, aired, recovery.pages):
+            self.skip(now, insert, _MISSED)
+        if recovery.emergency is not None:
+            self.emergency.start(now, recovery.emergency)
+
+
+def _song(track: Track, source: Source) -> Item:
+    return Item(
+        ItemKind.MUSIC, source, str(track.path), track.title, track.duration or 0.0, track=track
+    )

@@ -51,7 +51,8 @@ from daemon.audio.format import RATE, Block  # noqa: E402
 from daemon.audio.sinks import DeviceSink, Pull, Sink  # noqa: E402
 from daemon.dayplan import emergency_presets  # noqa: E402
 from daemon.drivers.live import Live  # noqa: E402
-from daemon.model import Clear, DayPlan, EmergencyCall, Item, ItemKind, Script, Track  # noqa: E402
+from daemon.drivers.playout import Playout  # noqa: E402
+from daemon.model import Clear, DayPlan, EmergencyCall, ItemKind, Script, Track  # noqa: E402
 from daemon.speech.speaker import open_speaker  # noqa: E402
 
 TONE_SECONDS = 0.3
@@ -59,7 +60,8 @@ WAIT = 10.0  # seconds: longer than this for anything to happen is a failure
 
 
 class Probe:
-    """A sink around the device's: times each pull; hears items start via a Program listener."""
+    """A sink around the device's: times each pull; sees items start from the playout's
+    serial, read right after each pull in the device's thread."""
 
     def __init__(self, inner: DeviceSink) -> None:
         self.inner = inner
@@ -69,24 +71,24 @@ class Probe:
         self.emergency = threading.Event()  # set when the pull that started one returned
         self.began = 0.0  # perf_counter() when that pull began
         self.returned = 0.0  # ... and when it returned its block
-        self._starting = False  # an emergency item started during the current pull
-
-    # the Program listener: called inside pull, in the device's thread
-    def heard(self, item: Item, frame: int) -> None:
-        self.on_air = item.kind
-        if item.kind is ItemKind.EMERGENCY:
-            self._starting = True
-        elif item.kind is ItemKind.MUSIC:
-            self.music.set()
+        self.playout: Playout | None = None  # whose items it watches
+        self._serial = -1
 
     def play(self, pull: Pull) -> int:
         def timed(count: int) -> Block:
             began = time.perf_counter()
             block = pull(count)
-            if self._starting and not self.emergency.is_set():
-                self.returned, self.began = time.perf_counter(), began
-                self.emergency.set()
-            self._starting = False
+            returned = time.perf_counter()
+            playout = self.playout
+            if playout is not None and playout.serial != self._serial:
+                self._serial = playout.serial
+                kind = None if playout.item is None else playout.item.kind
+                self.on_air = kind
+                if kind is ItemKind.EMERGENCY and not self.emergency.is_set():
+                    self.returned, self.began = returned, began
+                    self.emergency.set()
+                elif kind is ItemKind.MUSIC:
+                    self.music.set()
             return block
 
         return self.inner.play(timed)
@@ -130,7 +132,7 @@ def series(example: Example, plan: DayPlan, script: Script, tries: int, seed: in
     probe = Probe(DeviceSink("null"))
     sink: Sink = probe
     live = Live(plan, sink, settings, measure, start=example.at(15))
-    live.program.listeners.append(probe.heard)
+    probe.playout = live.playout
     failure: list[BaseException] = []
 
     def run() -> None:

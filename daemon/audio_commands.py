@@ -8,21 +8,21 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
-import threading
 import time as timer
 from collections.abc import Callable
 from datetime import date, time
 from pathlib import Path
 
-from daemon.audio.sinks import WavSink, open_sink
+from daemon.audio.sinks import DeviceError, WavSink
 from daemon.catalog.events import load_events
 from daemon.catalog.load import Catalog
 from daemon.dayplan import build_day_plan, emergency_presets
-from daemon.drivers.live import Live
 from daemon.drivers.render import render
 from daemon.model import ItemKind
 from daemon.recurrence import local_instant, parse_clock
+from daemon.service import Service
 from daemon.speech.speaker import open_speaker
 from daemon.timeline import format_jsonl
 
@@ -61,14 +61,6 @@ def _clock(text: str | None, option: str) -> time | None:
 
 class _Usage(Exception):
     pass
-
-
-def _stopper(stopped: threading.Event, stop: Callable[[], None]) -> Callable[[], None]:
-    def fire() -> None:
-        stopped.set()
-        stop()
-
-    return fire
 
 
 def _render(catalog: Catalog, args: argparse.Namespace) -> int:
@@ -115,33 +107,14 @@ def _render(catalog: Catalog, args: argparse.Namespace) -> int:
 
 
 def _run(catalog: Catalog, args: argparse.Namespace) -> int:
-    """Play today live; at midnight, tomorrow's plan takes over."""
-    config = catalog.config
-    speaker = open_speaker(config.speech, config.state_dir)
-    media = catalog.media
-    sink = open_sink(args.device or config.audio.device)
-    print(f"mall-pa: playing to {sink.name}", file=sys.stderr)
-    if sink.warning:
-        print(f"mall-pa: WARNING: {sink.warning}", file=sys.stderr)
-    timer = None
-    stopped = threading.Event()
+    """Play today live, and every day after, until stopped (the service)."""
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stdout, format="%(asctime)s %(levelname)s %(message)s"
+    )
+    service = Service(catalog, device=args.device, seconds=args.seconds)
+    service.handle_signals()
     try:
-        while not stopped.is_set():
-            day = date.today()
-            plan, _ = build_day_plan(catalog, day, speaker)
-            timeline = config.state_dir / f"timeline-{day}.jsonl"
-            base = config.file.parent.resolve()
-            live = Live(plan, sink, config.audio, media.analysis, timeline, base=base)
-            if args.seconds is not None and timer is None:
-                timer = threading.Timer(args.seconds, _stopper(stopped, sink.stop))
-                timer.start()
-            print(f"mall-pa: {day}: on air; the timeline goes to {timeline}", file=sys.stderr)
-            live.run()
-            media.save()
-    except KeyboardInterrupt:
-        sink.stop()
-    finally:
-        if timer is not None:
-            timer.cancel()
-        sink.close()
-    return 0
+        return service.run()
+    except DeviceError as err:
+        print(f"mall-pa: {err}", file=sys.stderr)
+        return 2

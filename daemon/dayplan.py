@@ -13,6 +13,7 @@ from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
 from daemon.catalog.load import Catalog
+from daemon.catalog.media import MediaCache
 from daemon.model import (
     Campaign,
     Daypart,
@@ -29,15 +30,18 @@ from daemon.speech.speaker import Speaker
 __all__ = ["build_day_plan", "emergency_presets", "on_air", "script_duration"]
 
 
-def on_air(script: Script, speaker: Speaker) -> Script:
+def on_air(script: Script, speaker: Speaker, media: MediaCache | None = None) -> Script:
     """The script with `audio` set to what airs: the announcer's recording if there is one
-    (B7), else its text rendered by the speaker."""
+    (B7), else its text rendered by the speaker. With `media`, the rendering is measured
+    now, so that the audio thread never decodes it when it airs."""
     if script.audio is not None and script.audio.playable:
         return script
     if script.recording is not None:
         rendered = speaker.recorded_file(script.recording, script.title)
     else:
         rendered = speaker.say(script.text)
+    if media is not None:
+        media.analysis(rendered.path)
     return replace(script, audio=Track(rendered.path, script.title, rendered.duration))
 
 
@@ -51,7 +55,7 @@ def script_duration(script: Script) -> float:
 def emergency_presets(catalog: Catalog, speaker: Speaker) -> dict[str, Script]:
     """Approved emergency scripts by id, ready to air: the ones an emergency call may name."""
     return {
-        s.id: on_air(s, speaker)
+        s.id: on_air(s, speaker, catalog.media)
         for s in catalog.scripts
         if s.kind is ScriptKind.EMERGENCY and s.approved
     }
@@ -81,7 +85,7 @@ def build_day_plan(catalog: Catalog, day: date, speaker: Speaker) -> tuple[DayPl
             notes.append(f"{script.id}: not approved by planning (B6), will not air")
             continue
         if script.kind is not ScriptKind.EMERGENCY:
-            script = on_air(script, speaker)
+            script = on_air(script, speaker, catalog.media)
         if script.kind is ScriptKind.FIXED:
             for slot in script.slots:
                 due = at(slot)

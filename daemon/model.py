@@ -11,6 +11,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
+from typing import Self
 from zoneinfo import ZoneInfo
 
 __all__ = [
@@ -39,6 +40,19 @@ __all__ = [
 
 Instant = float
 """Seconds since the Unix epoch (UTC)."""
+
+
+class _Value:
+    """A frozen value: copies (deep or not) are the value itself, so that copying an engine
+    copies only its mutable state, never the day plan's thousands of tracks."""
+
+    __slots__ = ()
+
+    def __copy__(self) -> Self:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Self:
+        return self
 
 
 class ScriptKind(enum.StrEnum):
@@ -82,7 +96,7 @@ class InsertClass(enum.IntEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Track:
+class Track(_Value):
     """An audio file: a song, a sting, or a recorded script.
 
     `duration` is None when the file cannot be played; `problem` then says why. `note`
@@ -101,7 +115,7 @@ class Track:
 
 
 @dataclass(frozen=True, slots=True)
-class Script:
+class Script(_Value):
     """One loose-leaf page of the announcement binder (B4-B6), as loaded from its TOML file."""
 
     id: str
@@ -136,7 +150,7 @@ class Script:
 
 
 @dataclass(frozen=True, slots=True)
-class Daypart:
+class Daypart(_Value):
     """A window of the business day with its own playlist (B3)."""
 
     start: Instant
@@ -148,7 +162,7 @@ class Daypart:
 
 
 @dataclass(frozen=True, slots=True)
-class FixedSlot:
+class FixedSlot(_Value):
     """One airing of a fixed script: due at `due`, binder position `order`."""
 
     due: Instant
@@ -157,7 +171,7 @@ class FixedSlot:
 
 
 @dataclass(frozen=True, slots=True)
-class Campaign:
+class Campaign(_Value):
     """A campaign script with its airing windows resolved for one day (B5)."""
 
     script: Script
@@ -169,7 +183,7 @@ class Campaign:
 
 
 @dataclass(frozen=True, slots=True)
-class Page:
+class Page(_Value):
     """A request to find somebody (B11), already worded."""
 
     id: str
@@ -183,7 +197,7 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
-class Insert:
+class Insert(_Value):
     """Something waiting to air inside a break, or an emergency message.
 
     `seq` orders inserts within a class: arrival order for pages, binder order for fixed.
@@ -203,7 +217,7 @@ class Insert:
 
 
 @dataclass(frozen=True, slots=True)
-class Item:
+class Item(_Value):
     """One thing to put on air now. `insert` is set for announcements and emergencies."""
 
     kind: ItemKind
@@ -216,7 +230,7 @@ class Item:
 
 
 @dataclass(frozen=True, slots=True)
-class EmergencyCall:
+class EmergencyCall(_Value):
     """Command: cut in at once with this emergency script, repeating until cleared."""
 
     script: Script
@@ -225,14 +239,14 @@ class EmergencyCall:
 
 
 @dataclass(frozen=True, slots=True)
-class Clear:
+class Clear(_Value):
     """Command: the emergency is over."""
 
     requested_by: str = ""
 
 
 @dataclass(frozen=True, slots=True)
-class Cancel:
+class Cancel(_Value):
     """Command: take a queued page off the queue. A page already on air finishes (B12)."""
 
     page_id: str
@@ -243,7 +257,7 @@ Command = Page | EmergencyCall | Clear | Cancel
 
 
 @dataclass(frozen=True, slots=True)
-class ScheduledCommand:
+class ScheduledCommand(_Value):
     """A command to apply at `at` (from an events file: `line` is where it was written)."""
 
     at: Instant
@@ -252,7 +266,7 @@ class ScheduledCommand:
 
 
 @dataclass(frozen=True, slots=True)
-class AsRunEntry:
+class AsRunEntry(_Value):
     """One line of the timeline: what aired (or was skipped), when, and why."""
 
     start: Instant
@@ -274,7 +288,7 @@ class AsRunEntry:
 
 
 @dataclass(frozen=True, slots=True)
-class Recovery:
+class Recovery(_Value):
     """What the durable log says of the day so far, for an engine started mid-day.
 
     `aired` is the day's as-run log up to the restart (finished entries, in start order;
@@ -290,7 +304,7 @@ class Recovery:
 
 
 @dataclass(frozen=True, slots=True)
-class DayPlan:
+class DayPlan(_Value):
     """Everything the engine needs to run one business day, resolved to instants (B3)."""
 
     day: date

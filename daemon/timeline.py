@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from daemon.model import AsRunEntry, ItemKind, Source
 from daemon.recurrence import format_local, to_local
 
-__all__ = ["Punctuality", "entry_json", "format_jsonl", "format_table", "window"]
+__all__ = ["JsonlFile", "Punctuality", "entry_json", "format_jsonl", "format_table", "window"]
 
 
 def _ref(ref: str, base: Path | None) -> str:
@@ -82,6 +82,20 @@ def format_table(entries: Sequence[AsRunEntry], zone: ZoneInfo, base: Path | Non
             f"{e.kind.value:12}  {e.source.value:12}  {shown}{note}"
         )
     return "\n".join(lines) + "\n"
+
+
+class JsonlFile:
+    """An event subscriber that appends each finished as-run entry to a JSON-lines file."""
+
+    def __init__(self, path: Path, zone: ZoneInfo, base: Path | None = None) -> None:
+        self.path, self.zone, self.base = path, zone, base
+
+    def __call__(self, event: object) -> None:
+        entry = getattr(event, "entry", None)
+        if isinstance(entry, AsRunEntry):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="utf-8") as out:
+                out.write(format_jsonl([entry], self.zone, self.base))
 
 
 class Punctuality:

@@ -16,7 +16,7 @@ import numpy as np
 from daemon.audio.decode import Decoder, MediaError
 from daemon.audio.format import CHANNELS, DTYPE, RATE, Block, db_to_gain, frames, silence
 
-__all__ = ["BED_FADE", "EARLY_END_TOLERANCE", "SEEK_FADE", "Mixer", "Voice"]
+__all__ = ["BED_FADE", "EARLY_END_TOLERANCE", "SEEK_FADE", "Mixer", "Opener", "Voice"]
 
 EARLY_END_TOLERANCE = frames(0.01)  # a file may end this much before its slot (resampler tail)
 SEEK_FADE = frames(0.005)  # fade-in when an item starts mid-way (a render from 15:00)

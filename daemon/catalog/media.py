@@ -54,6 +54,7 @@ class MediaCache:
         self._file, self._verify = cache_file, verify
         self._entries: dict[str, _Entry] = _load(cache_file) if cache_file is not None else {}
         self._measured: set[str] = set()  # decoded by this cache: trusted even when verifying
+        self._known: dict[Path, Analysis] = {}  # by the path as asked for: for the audio thread
         self._dirty = False
         self._lock = threading.Lock()  # the mixer asks from its own thread
 
@@ -83,6 +84,11 @@ class MediaCache:
             return None
         return measured
 
+    def known(self, path: Path) -> Analysis | None:
+        """What `track` or `analysis` last measured for this very `path`, else None: a dict
+        look-up that never touches the disk, for the audio thread (which must not decode)."""
+        return self._known.get(path)
+
     def save(self) -> None:
         """Write the cache if anything changed. Raises OSError if it cannot be written."""
         if self._file is None:
@@ -101,6 +107,12 @@ class MediaCache:
 
     def _measure(self, path: Path) -> Analysis | str:
         """The analysis of `path`, from the cache or decoded now, or the problem in words."""
+        measured = self._lookup(path)
+        if not isinstance(measured, str) and _unplayable(measured) is None:
+            self._known[path] = measured
+        return measured
+
+    def _lookup(self, path: Path) -> Analysis | str:
         try:
             resolved = path.resolve()
         except (OSError, RuntimeError):  # a symlink loop

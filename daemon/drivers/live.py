@@ -1,33 +1,69 @@
 """The live driver: the day played to the sound card, paced by it, steered from any thread.
 
-The device asks for audio every period (10 ms); each time, commands waiting in the inbox
-(page, emergency, clear) are applied at the instant of the first frame asked for, so a
-command is acted on within one period of arriving. The clock is the frame count since the
-start, mapped to wall-clock time once, when playing starts. Timeline entries are written to
-a JSON-lines file by a writer thread as items leave the air, never by the audio thread.
+The device asks for audio every period (10 ms). The audio thread only mixes: it applies the
+commands waiting in the inbox at the instant of the first frame asked for (so a command is
+acted on within one period of arriving), renders the block, and hands what happened (the
+playout's journal of inputs and the engine's events) to the follower thread, in one queue
+put. The follower, off the audio thread, replays the journal into a mirror of the playout,
+publishes the engine's forecast (`forecast`: what the desk sees coming, each page's place
+and start), has the preloader open the next item's file, then hands the events to the
+subscribers (timeline file, store, server-sent events, terminal, ...) and resolves the
+tickets of the commands that were applied. The clock is the frame count since `origin`.
 """
 
 from __future__ import annotations
 
+import copy
+import logging
 import queue
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
+from dataclasses import dataclass, field
 
 from daemon.audio.format import Block, frames
 from daemon.audio.levels import AudioSettings
 from daemon.audio.sinks import Sink
-from daemon.drivers.playout import Playout
+from daemon.drivers.forecast import Forecast, forecast
+from daemon.drivers.playout import Input, Playout
+from daemon.drivers.preload import Preloader
 from daemon.drivers.program import Measure, Program
-from daemon.model import AsRunEntry, Command, DayPlan, EmergencyCall, Instant, Page
-from daemon.timeline import format_jsonl
+from daemon.events import CommandApplied, Event
+from daemon.model import AsRunEntry, Command, DayPlan, Instant, Recovery
 
-__all__ = ["Live"]
+__all__ = ["Live", "Subscriber", "Ticket"]
+
+log = logging.getLogger(__name__)
+
+Subscriber = Callable[[Event], None]
+
+
+@dataclass
+class Ticket:
+    """A submitted command; `wait` returns how the engine took it, once it has."""
+
+    command: Command
+    _done: threading.Event = field(default_factory=threading.Event)
+    applied: CommandApplied | None = None
+
+    def wait(self, timeout: float) -> CommandApplied | None:
+        """The engine's answer, or None if it did not come within `timeout` seconds."""
+        self._done.wait(timeout)
+        return self.applied
+
+    def resolve(self, applied: CommandApplied) -> None:
+        self.applied = applied
+        self._done.set()
+
+
+_Batch = tuple[list[Input], list[Event]]
 
 
 class Live:
-    """One business day on air from `start` (default: now) until `plan.day_end` or stop()."""
+    """One business day on air from `start` (default: now) until `plan.day_end` or stop().
+
+    The engine is restored from `recovery` (the durable log of the day so far; empty on a
+    first start), never re-simulated from midnight."""
 
     def __init__(
         self,
@@ -35,38 +71,43 @@ class Live:
         sink: Sink,
         settings: AudioSettings,
         measure: Measure,
-        timeline_file: Path | None = None,
         start: Instant | None = None,
-        base: Path | None = None,
+        recovery: Recovery | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.plan, self.sink, self._measure = plan, sink, measure
+        self.plan, self.sink = plan, sink
         origin = clock() if start is None else start
-        self.playout = Playout(plan)
-        self.playout.run_until(origin)  # what would be on air had the day run since midnight
-        self._already = len(self.playout.timeline)  # those entries never aired
-        self.program = Program(self.playout, origin, settings, measure, preload=True)
-        self._inbox: queue.SimpleQueue[Command] = queue.SimpleQueue()
-        self._file, self._base = timeline_file, base  # paths under base are written relative
-        self._written = self._already
-        self._aired = threading.Event()
-        self._done = threading.Event()
-        self._writer = threading.Thread(target=self._write_timeline, name="timeline", daemon=True)
+        self.playout = Playout(plan, start=origin, recovery=recovery or Recovery())
+        self._mirror = copy.deepcopy(self.playout, {id(plan): plan})
+        self.playout.journal = []
+        self.preloader = Preloader()
+        self.program = Program(self.playout, origin, settings, measure, self.preloader.open)
+        self.forecast: Forecast = Forecast.empty(origin)  # replaced, never mutated
+        self._inbox: queue.SimpleQueue[Ticket] = queue.SimpleQueue()
+        self._outbox: queue.SimpleQueue[_Batch | None] = queue.SimpleQueue()
+        self._tickets: dict[int, Ticket] = {}  # id(command) -> its ticket
+        self._lock = threading.Lock()
+        self._subscribers: list[Subscriber] = []
+        self._prepared: object = None
+        self._follower = threading.Thread(target=self._follow, name="playout-follow", daemon=True)
         self._end = frames(plan.day_end - origin)
+        self._events_at_start = self.playout.drain()  # the restore's own (missed slots)
 
     # -- any thread ------------------------------------------------------------------------
 
-    def submit(self, command: Command) -> None:
-        """Queue a command; it is applied within one device period. Its audio is measured
-        here, in the caller's thread, so that the audio thread never decodes a whole file."""
-        audio = None
-        if isinstance(command, Page):
-            audio = command.audio
-        elif isinstance(command, EmergencyCall):
-            audio = command.script.audio
-        if audio is not None and audio.playable:
-            self._measure(audio.path)
-        self._inbox.put(command)
+    def subscribe(self, subscriber: Subscriber) -> None:
+        """Call `subscriber(event)` for every event, in order, on the follower thread.
+        Subscribe before `run`; a subscriber that raises is logged and kept."""
+        self._subscribers.append(subscriber)
+
+    def submit(self, command: Command) -> Ticket:
+        """Queue a command; it is applied within one device period. Its audio must already be
+        measured (the audio thread never decodes a whole file)."""
+        ticket = Ticket(command)
+        with self._lock:
+            self._tickets[id(command)] = ticket
+        self._inbox.put(ticket)
+        return ticket
 
     def stop(self) -> None:
         self.sink.stop()
@@ -74,7 +115,7 @@ class Live:
     @property
     def timeline(self) -> list[AsRunEntry]:
         """What has aired so far (entries are appended as items leave the air)."""
-        return self.playout.timeline[self._already :]
+        return self.playout.timeline
 
     # -- the playing thread ----------------------------------------------------------------
 
@@ -82,38 +123,67 @@ class Live:
         """Play until `until` (default: the day's end) or stop(); returns the frames played."""
         if until is not None:
             self._end = min(self._end, self.program.frame(until))
-        self._writer.start()
+        self._follower.start()
+        self._outbox.put(([], self._events_at_start))
         try:
             return self.sink.play(self._pull)
         finally:
             self.program.close()
             self.playout.finish(self.program.instant())
-            self._done.set()
-            self._aired.set()
-            self._writer.join()
+            self._hand_over()
+            self._outbox.put(None)
+            self._follower.join()
+            self.preloader.close()
 
     def _pull(self, count: int) -> Block:
-        """The device callback's work: apply commands, render the next block."""
+        """The device callback's work: apply commands, render the next block, hand over."""
         while True:
             try:
-                command = self._inbox.get_nowait()
+                ticket = self._inbox.get_nowait()
             except queue.Empty:
                 break
-            self.playout.command(self.program.instant(), command)
-        before = len(self.playout.timeline)
+            self.playout.command(self.program.instant(), ticket.command)
         block = self.program.pull(min(count, self._end - self.program.pos))
-        if len(self.playout.timeline) != before:
-            self._aired.set()
+        self._hand_over()
         return block
 
-    def _write_timeline(self) -> None:
-        while True:
-            self._aired.wait()
-            self._aired.clear()
-            entries = self.playout.timeline[self._written :]
-            self._written += len(entries)
-            if entries and self._file is not None:
-                with self._file.open("a", encoding="utf-8") as out:
-                    out.write(format_jsonl(entries, self.plan.zone, self._base))
-            if self._done.is_set() and self._written >= len(self.playout.timeline):
-                return
+    def _hand_over(self) -> None:
+        playout = self.playout
+        journal = playout.journal
+        events = playout.drain()
+        if journal or events:
+            playout.journal = []
+            self._outbox.put((journal or [], events))
+
+    # -- the follower thread ---------------------------------------------------------------
+
+    def _follow(self) -> None:
+        self._publish()
+        while (batch := self._outbox.get()) is not None:
+            inputs, events = batch
+            for entry in inputs:
+                self._mirror.replay(entry)
+            self._mirror.drain()  # the same events as `events`
+            if inputs:
+                self._publish()
+            for event in events:
+                for subscriber in self._subscribers:
+                    try:
+                        subscriber(event)
+                    except Exception:
+                        log.exception("an event subscriber failed on %s", type(event).__name__)
+                if isinstance(event, CommandApplied):
+                    with self._lock:
+                        ticket = self._tickets.pop(id(event.command), None)
+                    if ticket is not None:
+                        ticket.resolve(event)
+
+    def _publish(self) -> None:
+        self.forecast = fresh = forecast(self._mirror)
+        if not fresh.upcoming:
+            return
+        following = fresh.upcoming[0]
+        track = following.item.track
+        if track is not None and track.playable and (following.at, track.path) != self._prepared:
+            self._prepared = (following.at, track.path)
+            self.preloader.prepare(track.path)

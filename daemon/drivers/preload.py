@@ -1,10 +1,10 @@
 """Preloading: the next item's file is opened ahead, off the audio thread.
 
-About `AHEAD` seconds before the item on air ends, the program asks the playout what the
-engine would choose at that boundary if nothing else happened (a copy of the engine decides)
-and hands the file to the preloader, whose thread opens it (disk seek, headers, decoder
-set-up). At the boundary the audio thread takes the open decoder instead of opening the file
-itself. A command in between may change the choice; the unused decoder is then closed.
+Whenever the engine's forecast changes (an item starts, a command arrives), the live
+driver's follower thread hands the preloader the file of the item that follows the one on
+air; the preloader's own thread opens it (disk seek, headers, decoder set-up). At the
+boundary the audio thread takes the open decoder instead of opening the file itself. A
+later forecast may change the choice; the unused decoder is then closed.
 """
 
 from __future__ import annotations
@@ -15,9 +15,7 @@ from pathlib import Path
 
 from daemon.audio.decode import Decoder, MediaError
 
-__all__ = ["AHEAD", "Preloader"]
-
-AHEAD = 3.0  # seconds before a boundary
+__all__ = ["Preloader"]
 
 
 class Preloader:
@@ -37,15 +35,15 @@ class Preloader:
         self._wanted.put(path)
 
     def open(self, path: Path, offset: int) -> Decoder:
-        """The preloaded decoder if it is this file from its start, else the file opened now."""
+        """The preloaded decoder if it is this file from its start, else the file opened now
+        (a decoder prepared for another file stays ready: it is for a later boundary)."""
         with self._lock:
-            ready, self._ready = self._ready, None
-            self.ready.clear()
-        if ready is not None:
-            if ready[0] == path and offset == 0:
+            ready = self._ready
+            if ready is not None and ready[0] == path and offset == 0:
+                self._ready = None
+                self.ready.clear()
                 self.hits += 1
                 return ready[1]
-            ready[1].close()
         self.misses += 1
         return Decoder(path, offset)
 

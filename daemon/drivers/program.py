@@ -4,7 +4,9 @@
 command, a deadline), lets the playout process it, and starts or fades what the engine
 chose on the exact frame of the event. Frame `pos` is the instant `origin + pos / RATE`.
 A file that cannot be opened, or fails or ends early while playing, is skipped on the frame
-it failed (`skipped` in the timeline) and the next item starts on that same frame.
+it failed (`skipped` in the timeline) and the next item starts on that same frame. `measure`
+gives a file's loudness; in the live driver it must never decode (`MediaCache.known`), and
+`opener` opens files (the live driver's preloader has them open already).
 """
 
 from __future__ import annotations
@@ -18,15 +20,13 @@ from daemon.audio.analysis import Analysis
 from daemon.audio.decode import Decoder, MediaError
 from daemon.audio.format import CHANNELS, DTYPE, RATE, Block, db_to_gain
 from daemon.audio.levels import AudioSettings, gain_db
-from daemon.audio.mixer import Mixer
+from daemon.audio.mixer import Mixer, Opener
 from daemon.drivers.playout import Playout
-from daemon.drivers.preload import AHEAD, Preloader
 from daemon.model import Instant, Item, ItemKind
 
 __all__ = ["Measure", "Program"]
 
 Measure = Callable[[Path], Analysis | None]  # a file's loudness analysis (cached)
-Listener = Callable[[Item, int], None]  # an item starts on this frame
 
 
 class Program:
@@ -38,16 +38,12 @@ class Program:
         origin: Instant,
         settings: AudioSettings,
         measure: Measure,
-        preload: bool = False,
+        opener: Opener = Decoder,
     ) -> None:
         self.playout, self.origin = playout, origin
         self.settings, self._measure = settings, measure
-        self.preloader = Preloader() if preload else None
-        opener = self.preloader.open if self.preloader else Decoder
         self.mixer = Mixer(settings.master_gain_db, opener)
-        self._predicted = -1  # the playout item whose successor has been preloaded
         self.pos = 0
-        self.listeners: list[Listener] = []
         self._serial = -1  # the playout item the mixer has on air
         self._faded: Instant | None = None  # the cut the mixer is fading for
         self._previous: ItemKind | None = None
@@ -71,7 +67,6 @@ class Program:
             if room <= 0:
                 self.playout.step()
                 continue
-            self._preload()
             block, failure = self.mixer.mix(room)
             out[done : done + len(block)] = block
             done += len(block)
@@ -83,20 +78,6 @@ class Program:
 
     def close(self) -> None:
         self.mixer.close()
-        if self.preloader is not None:
-            self.preloader.close()
-
-    def _preload(self) -> None:
-        """About to finish: have the preloader open the file the engine will likely choose."""
-        playout = self.playout
-        if self.preloader is None or self._predicted == playout.serial or playout.ends is None:
-            return
-        if playout.ends - self.instant() > AHEAD:
-            return
-        self._predicted = playout.serial
-        upcoming = playout.peek()
-        if upcoming is not None and upcoming.track is not None and upcoming.track.playable:
-            self.preloader.prepare(upcoming.track.path)
 
     def _sync(self) -> None:
         """Make the mixer play what the playout has on air, and fade what it cuts."""
@@ -128,8 +109,6 @@ class Program:
         gain = db_to_gain(gain_db(self._measure(track.path), speech, self.settings))
         self._bed(item.kind, previous)
         self.mixer.start(track.path, gain, natural_end - self.pos, self.pos - begun)
-        for listener in self.listeners:
-            listener(item, self.pos)
 
     def _bed(self, kind: ItemKind, previous: ItemKind | None) -> None:
         """Under the break's speech, the intro sting loops at `bed_db` (if configured)."""

@@ -8,14 +8,17 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from daemon.audio.format import RATE, frames
 from daemon.audio.levels import AudioSettings
 from daemon.audio.sinks import FakeSink, Pull, checked
 from daemon.catalog.media import MediaCache
 from daemon.drivers.live import Live
-from daemon.drivers.simulate import simulate
-from daemon.model import Clear, EmergencyCall, Item, ItemKind, Page
-from daemon.timeline import window
+from daemon.drivers.playout import Playout
+from daemon.events import PageChanged
+from daemon.model import Cancel, Clear, EmergencyCall, ItemKind, Page, Recovery
+from daemon.timeline import JsonlFile
 from tests.audio.test_render import SPEC
 from tests.audio.tones import ToneStore
 from tests.factory import at, emergency_script
@@ -59,12 +62,6 @@ class GatedSink:
         pass
 
 
-def started(live: Live) -> list[tuple[Item, int]]:
-    seen: list[tuple[Item, int]] = []
-    live.program.listeners.append(lambda item, frame: seen.append((item, frame)))
-    return seen
-
-
 def test_an_emergency_from_another_thread_airs_within_one_period_plus_the_fade(
     tmp_path: Path,
 ) -> None:
@@ -72,20 +69,25 @@ def test_an_emergency_from_another_thread_airs_within_one_period_plus_the_fade(
     plan = store.plan
     sink = GatedSink()
     live = Live(plan, sink, AudioSettings(), MediaCache(None).analysis, start=at(plan, "15:00:05"))
-    seen = started(live)
     player = threading.Thread(target=live.run)
     player.start()
     sink.periods(150)  # 1.5 s of music
     asked_at = sink.frames
     fire = replace(emergency_script(), audio=store.speech("fire", 1.0))
-    live.submit(EmergencyCall(fire, 1.0))  # from this thread, between two periods
+    ticket = live.submit(EmergencyCall(fire, 1.0))  # from this thread, between two periods
     sink.periods(10)
-    alert = [frame for item, frame in seen if item.kind is ItemKind.EMERGENCY]
-    assert alert and alert[0] - asked_at <= PERIOD + frames(plan.emergency_fade)
+    on_air = live.playout.item
+    assert on_air is not None and on_air.kind is ItemKind.EMERGENCY
+    assert live.program.frame(live.playout.started) - asked_at <= PERIOD + frames(
+        plan.emergency_fade
+    )
+    applied = ticket.wait(10)
+    assert applied is not None and applied.accepted
+    assert live.program.frame(applied.at) - asked_at <= PERIOD
     sink.periods(70)  # the alert tone (0.5 s) is over, the message is on
     live.submit(Clear())
     sink.periods(300)  # the message finishes, the music comes back
-    assert seen[-1][0].kind is ItemKind.MUSIC
+    assert live.playout.item is not None and live.playout.item.kind is ItemKind.MUSIC
     sink.stop()
     player.join()
     kinds = [e.kind for e in live.timeline]
@@ -100,7 +102,10 @@ def test_a_page_waits_for_the_song_boundary_and_the_timeline_file_follows_the_ai
     log = tmp_path / "timeline.jsonl"
     sink = FakeSink(block=PERIOD, keep=False)
     start, until = at(plan, "15:00:00"), at(plan, "15:01:30")
-    live = Live(plan, sink, AudioSettings(), MediaCache(None).analysis, log, start=start)
+    live = Live(plan, sink, AudioSettings(), MediaCache(None).analysis, start=start)
+    live.subscribe(JsonlFile(log, plan.zone))
+    changes: list[PageChanged] = []
+    live.subscribe(lambda e: changes.append(e) if isinstance(e, PageChanged) else None)
     audio = store.speech("page", 2.0)
     live.submit(Page("p1", "customer", "来宾张先生,请到一楼服务台", 2.0, audio=audio))
     assert live.run(until) == round((until - start) * RATE)
@@ -109,18 +114,50 @@ def test_a_page_waits_for_the_song_boundary_and_the_timeline_file_follows_the_ai
     written = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     assert [w["ref"] for w in written] == [e.ref for e in live.timeline]
     assert written[-1]["end"] <= "2026-11-23T15:01:30.000+08:00"
+    assert [c.state for c in changes] == ["queued", "on_air", "aired"]
 
 
-def test_live_airs_what_the_simulation_predicts(tmp_path: Path) -> None:
+def test_live_airs_what_the_engine_restored_at_the_same_instant_predicts(tmp_path: Path) -> None:
     store = ToneStore(tmp_path, SPEC)
     plan = store.plan
     start, until = at(plan, "15:00:00"), at(plan, "15:02:00")
     sink = FakeSink(block=PERIOD)
     live = Live(plan, sink, AudioSettings(), MediaCache(None).analysis, start=start)
     live.run(until)
-    predicted = [e for e in window(simulate(plan), start, until) if e.end < until]
-    assert live.timeline[: len(predicted)] == predicted
+    twin = Playout(plan, start=start, recovery=Recovery())
+    twin.run_until(until)
+    predicted = [e for e in twin.timeline if e.end < until]
+    assert predicted and live.timeline[: len(predicted)] == predicted
     assert len(sink.audio()) == round((until - start) * RATE)
+
+
+def test_the_forecast_places_a_page_before_the_ticket_is_answered(tmp_path: Path) -> None:
+    store = ToneStore(tmp_path, SPEC)
+    plan = store.plan
+    sink = GatedSink()
+    live = Live(plan, sink, AudioSettings(), MediaCache(None).analysis, start=at(plan, "15:00"))
+    player = threading.Thread(target=live.run)
+    player.start()
+    sink.periods(5)
+    audio = store.speech("page", 2.0)
+    ticket = live.submit(Page("p1", "customer", "来宾张先生,请到一楼服务台", 2.0, audio=audio))
+    sink.periods(1)
+    applied = ticket.wait(10)
+    assert applied is not None and applied.accepted
+    place = live.forecast.pages["p1"]
+    song = live.playout.item
+    assert song is not None and song.kind is ItemKind.MUSIC
+    assert place.position == 1 and place.after == "the current song"
+    intro = plan.intro.duration or 0.0
+    assert place.starts == pytest.approx((live.playout.ends or 0.0) + intro)
+    cancel = live.submit(Cancel("p1"))
+    sink.periods(1)
+    answer = cancel.wait(10)
+    assert answer is not None and answer.accepted
+    assert "p1" not in live.forecast.pages
+    sink.stop()
+    player.join()
+    assert not any(e.kind is ItemKind.ANNOUNCEMENT for e in live.timeline)
 
 
 def test_the_next_file_is_opened_ahead_and_taken_at_the_boundary(tmp_path: Path) -> None:
@@ -128,18 +165,15 @@ def test_the_next_file_is_opened_ahead_and_taken_at_the_boundary(tmp_path: Path)
     plan = store.plan
     sink = GatedSink()
     live = Live(plan, sink, AudioSettings(), MediaCache(None).analysis, start=plan.opening)
-    seen = started(live)
-    preloader = live.program.preloader
-    assert preloader is not None
+    preloader = live.preloader
     player = threading.Thread(target=live.run)
     player.start()
+    sink.periods(10)
+    assert preloader.ready.wait(10)  # the follower had the preloader open the next file
     opening = 8.0  # the opening song; then the first song of the playlist
-    sink.periods(round((opening - 3.5) * 100))
-    assert not preloader.ready.is_set()  # not yet about to finish
-    sink.periods(100)
-    assert preloader.ready.wait(10)  # the preloader thread has opened the next file
-    sink.periods(300)  # past the boundary
+    sink.periods(round(opening * 100) + 100)  # past the boundary
     sink.stop()
     player.join()
-    assert [item.kind for item, _ in seen[:2]] == [ItemKind.MUSIC, ItemKind.MUSIC]
+    kinds = [e.kind for e in live.timeline]
+    assert kinds[:2] == [ItemKind.MUSIC, ItemKind.MUSIC]
     assert (preloader.hits, preloader.misses) == (1, 1)  # the opening song was not preloaded

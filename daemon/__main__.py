@@ -24,6 +24,7 @@ from daemon.speech.recording import RecordingRefused
 from daemon.speech.speaker import Speaker, open_speaker
 from daemon.speech_commands import add_speech_commands, run_speech_command
 from daemon.timeline import Punctuality, format_jsonl, format_table
+from daemon.user_commands import add_user_commands, run_user_command
 
 __all__ = ["main"]
 
@@ -50,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--date", type=_day, default=date.today())
     add_speech_commands(commands)
     add_audio_commands(commands, _day)
+    add_user_commands(commands)
     return parser
 
 
@@ -58,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command in ("speak", "page"):
             return run_speech_command(args)
+        if args.command == "user":
+            return run_user_command(args)
         catalog = load_catalog(args.config, verify=args.command == "check")
         speaker = open_speaker(catalog.config.speech, catalog.config.state_dir)
         if args.command == "simulate":

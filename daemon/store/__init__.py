@@ -1,0 +1,35 @@
+"""mall-pa's durable state: one SQLite file (WAL, synchronous=FULL) under `daemon.state_dir`.
+
+`Store(path)` opens or creates the file and brings its schema up to date; every public method
+is one transaction and may be called from any thread. Errors a person can act on are
+`StoreError`; `DuplicatePage` and `DuplicateUser` are the UNIQUE constraints speaking.
+"""
+
+from __future__ import annotations
+
+from daemon.store.asrun import AsRunStore
+from daemon.store.db import MIGRATIONS, StoreError
+from daemon.store.pages import DuplicatePage, EmergencyRecord, PageRecord, PageStore
+from daemon.store.users import AuditRecord, DuplicateUser, SessionRecord, UserRecord, UserStore
+
+__all__ = [
+    "MIGRATIONS",
+    "AuditRecord",
+    "DuplicatePage",
+    "DuplicateUser",
+    "EmergencyRecord",
+    "PageRecord",
+    "SessionRecord",
+    "Store",
+    "StoreError",
+    "UserRecord",
+]
+
+
+class Store(PageStore, AsRunStore, UserStore):
+    """Pages and emergencies, the as-run log and heartbeat, users, sessions and audit.
+
+    `Store(path)` creates missing parent folders; the connection runs with
+    `synchronous=FULL` throughout, so every method that returns has reached the disk.
+    Use as a context manager or call `close()`; `checkpoint()` is the nightly upkeep.
+    """

@@ -1,0 +1,18 @@
+"""One router per resource; `ROUTERS` is every one, in the order the app includes them."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.routes import auth, emergency, events, pages, status, timeline
+
+__all__ = ["ROUTERS"]
+
+ROUTERS: tuple[APIRouter, ...] = (
+    auth.router,
+    pages.router,
+    emergency.router,
+    status.router,
+    timeline.router,
+    events.router,
+)

@@ -1,0 +1,265 @@
+"""Request and response bodies (pydantic v2), and the error responses each route declares.
+
+Request bodies forbid unknown fields, take strict types (`urgent` is `true`/`false`, never
+`"yes"` or `1`), bound every string and refuse text that cannot be encoded (a lone surrogate).
+Response models mirror `daemon.views` and are built from the views with `model_validate`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from daemon.views import PageState, Role
+
+__all__ = [
+    "DATE_PATTERN",
+    "CheckOut",
+    "EmergencyIn",
+    "EmergencyOut",
+    "ErrorOut",
+    "HealthOut",
+    "LoginIn",
+    "MeOut",
+    "NowPlayingOut",
+    "OutputOut",
+    "PageOut",
+    "PageRequest",
+    "PresetOut",
+    "PreviewOut",
+    "SessionOut",
+    "SetupIn",
+    "SetupNeededOut",
+    "StatusOut",
+    "TimelineOut",
+    "UpcomingOut",
+    "UserOut",
+    "check_date",
+    "errors",
+]
+
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def _encodable(text: str) -> str:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("含有无效的字符") from None
+    return text
+
+
+def check_date(value: str | None) -> str | None:
+    """A real calendar day as YYYY-MM-DD (the pattern alone lets 2026-13-45 through)."""
+    if value is not None:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("不是有效的日期(格式 YYYY-MM-DD)") from None
+    return value
+
+
+_Clean = AfterValidator(_encodable)
+Name = Annotated[str, Field(max_length=40), _Clean]
+Place = Annotated[str, Field(max_length=60), _Clean]
+Note = Annotated[str, Field(max_length=80), _Clean]
+Honorific = Annotated[str, Field(max_length=10), _Clean]
+Plate = Annotated[str, Field(max_length=20), _Clean]
+AccountName = Annotated[str, Field(min_length=1, max_length=40), _Clean]
+Password = Annotated[str, Field(min_length=1, max_length=200), _Clean]
+SetupToken = Annotated[str, Field(min_length=1, max_length=200), _Clean]
+ScriptId = Annotated[str, Field(min_length=1, max_length=100), _Clean]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class LoginIn(_In):
+    name: AccountName
+    password: Password
+
+
+class SetupIn(_In):
+    token: SetupToken
+    name: AccountName
+    password: Password
+
+
+class PageRequest(_In):
+    """A page as the phone form sends it (B11: the control words it from a template)."""
+
+    kind: Literal["customer", "staff", "lost_child", "vehicle"]
+    name: Name = ""
+    honorific: Honorific = ""
+    place: Place = ""
+    plate: Plate = ""
+    note: Note = ""
+    urgent: bool | None = None
+
+
+class EmergencyIn(_In):
+    script: ScriptId
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class ErrorOut(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+    retry_after: int | None = None
+
+
+class UserOut(_Out):
+    name: str
+    roles: list[Role]
+    trained: bool
+
+
+class SessionOut(_Out):
+    token: str
+    csrf: str
+    expires_at: str
+    user: UserOut
+
+
+class MeOut(_Out):
+    name: str
+    roles: list[Role]
+    trained: bool
+    csrf: str
+
+
+class SetupNeededOut(_Out):
+    needed: bool
+
+
+class PreviewOut(_Out):
+    text: str
+
+
+class PageOut(_Out):
+    id: str
+    kind: str
+    state: PageState
+    text: str
+    urgent: bool
+    requested_at: str
+    requested_by: str
+    duration_seconds: float
+    position: int | None
+    eta_seconds: float | None
+    airs_after: str
+    aired_at: str | None
+    finished_at: str | None
+    reason: str
+    recorded_by: str
+
+
+class PresetOut(_Out):
+    id: str
+    title: str
+    text: str
+    repeat_every_seconds: float
+
+
+class EmergencyOut(_Out):
+    active: bool
+    script: str
+    title: str
+    started_at: str | None
+    started_by: str
+    cleared_at: str | None
+    cleared_by: str
+
+
+class NowPlayingOut(_Out):
+    kind: str
+    source: str
+    ref: str
+    title: str
+    started_at: str
+    ends_at: str
+    duration_seconds: float
+
+
+class UpcomingOut(_Out):
+    kind: str
+    source: str
+    ref: str
+    title: str
+    starts_at: str
+    ends_at: str
+
+
+class OutputOut(_Out):
+    device: str
+    healthy: bool
+    warning: str
+    underruns: int
+
+
+class CheckOut(_Out):
+    at: str
+    ok: bool
+    failures: list[str]
+    notes: list[str]
+
+
+class StatusOut(_Out):
+    day: str
+    now: str
+    open: bool
+    on_air: bool
+    now_playing: NowPlayingOut | None
+    upcoming: list[UpcomingOut]
+    queue: list[PageOut]
+    emergency: EmergencyOut
+    output: OutputOut
+    check: CheckOut | None
+
+
+class TimelineOut(_Out):
+    date: str
+    entries: list[dict[str, Any]]
+
+
+class HealthOut(_Out):
+    ok: bool
+    reason: str | None = None
+
+
+_WHY: dict[int, str] = {
+    400: "Malformed JSON or body (`bad_json`, `bad_body`)",
+    401: "Not signed in (`not_signed_in`), or login refused (with `Retry-After` when slowed)",
+    403: "Role not allowed (`forbidden_role`), CSRF token missing (`csrf`), or refused",
+    404: "No such thing (`not_found`)",
+    409: "The thing's state does not allow this (e.g. the page is on air: it finishes, B12)",
+    413: "Body too large (`too_large`)",
+    415: "Body is not JSON (`unsupported_media_type`)",
+    422: "Invalid field (`invalid`, with `field`) or a rule refused it (with `field`)",
+    429: "Too many requests; `Retry-After` says when to try again",
+    503: "The playing side is busy or unavailable; try again",
+}
+
+
+def errors(*codes: int, sse: bool = False) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI `responses` entry for these error statuses (all bodies are JSON `ErrorOut`;
+    `sse`: for an event-stream route, whose own media type FastAPI would otherwise give them)."""
+    out: dict[int | str, dict[str, Any]] = {}
+    for code in codes:
+        entry: dict[str, Any] = {"description": _WHY.get(code, "Error")}
+        if sse:
+            ref = {"$ref": "#/components/schemas/ErrorOut"}
+            entry["content"] = {"application/json": {"schema": ref}}
+        else:
+            entry["model"] = ErrorOut
+        if code in (401, 429):
+            entry["headers"] = {"Retry-After": {"schema": {"type": "integer"}}}
+        out[code] = entry
+    return out

@@ -1,0 +1,179 @@
+"""The authorization matrix (B15): who may use each route. This table is the truth.
+
+One row per (method, path) of the app; a column per principal: anonymous, then one account
+per single role (the announcer twice: untrained and trained). Every cell sends a valid
+request (a body the rules accept, a page the person may see), so that the status reflects
+who is asking and not what they sent. Adding a route without a row here fails the build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
+from fastapi.testclient import TestClient
+
+from api.deps import COOKIE, CSRF_HEADER
+from daemon.views import PageIn, Role
+from tests.api.conftest import PAGE, make_app, password, seeded
+from tests.api.fake_control import SETUP_TOKEN, FakeControl
+
+PRINCIPALS = (
+    "anonymous", "staff", "announcer", "trained", "supervisor", "marketing", "planner", "admin",
+)  # fmt: skip
+WAV = b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 64
+
+ALL = (200,) * 8
+SIGNED_IN = (401,) + (200,) * 7
+
+
+def pager(ok: int) -> tuple[int, ...]:
+    """Staff, announcers and supervisors; not marketing, planner or admin alone."""
+    #      anon staff ann trained sup mkt  plan admin
+    return (401, ok, ok, ok, ok, 403, 403, 403)
+
+
+def desk(ok: int) -> tuple[int, ...]:
+    """Announcers (trained or not) and supervisors."""
+    return (401, 403, ok, ok, ok, 403, 403, 403)
+
+
+def _open_setup(fake: FakeControl) -> None:
+    """No admin yet (the admin column keeps a session; setup does not look at it)."""
+    for account in fake.accounts.values():
+        account.user = replace(account.user, roles=account.user.roles - {Role.ADMIN})
+
+
+def _emergency_on(fake: FakeControl) -> None:
+    fake.start_emergency(fake.accounts["supervisor"].user, "fire-evacuation", "127.0.0.1")
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    path: str  # the route's path template, as in app.routes
+    expect: tuple[int, ...]  # one status per PRINCIPALS column
+    json: Any = None
+    files: dict[str, tuple[str, bytes]] | None = None
+    params: dict[str, str] = field(default_factory=dict)
+    prepare: Callable[[FakeControl], None] | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+ROWS = (
+    Row("GET", "/openapi.json", ALL),
+    Row("GET", "/docs", ALL),
+    Row("GET", "/healthz", ALL),
+    Row("GET", "/setup", ALL),
+    Row("GET", "/ca.crt", ALL),
+    Row("GET", "/api/setup", ALL),
+    Row(
+        "POST",
+        "/api/setup",
+        ALL,
+        json={"token": SETUP_TOKEN, "name": "root", "password": "a-long-password"},
+        prepare=_open_setup,
+    ),
+    Row("POST", "/api/login", ALL, json={"name": "staff", "password": password("staff")}),
+    Row("POST", "/api/logout", (401,) + (204,) * 7),
+    Row("GET", "/api/me", SIGNED_IN),
+    Row("POST", "/api/pages/preview", pager(200), json=PAGE),
+    Row("POST", "/api/pages", pager(202), json=PAGE),
+    Row("GET", "/api/pages", pager(200), params={"state": "queued", "date": "2026-11-23"}),
+    Row("GET", "/api/pages/{page_id}", pager(200)),
+    Row("DELETE", "/api/pages/{page_id}", pager(200)),
+    Row(
+        "POST",
+        "/api/pages/{page_id}/recording",
+        (401, 403, 403, 200, 403, 403, 403, 403),  # the announcer's 403 is the control's (B7)
+        files={"audio": ("page.wav", WAV)},
+    ),
+    Row("GET", "/api/emergency/presets", desk(200)),
+    Row("POST", "/api/emergency", desk(202), json={"script": "fire-evacuation"}),
+    Row("POST", "/api/emergency/clear", desk(200), prepare=_emergency_on),
+    Row("GET", "/api/emergency", desk(200)),
+    Row("GET", "/api/status", SIGNED_IN),
+    Row("GET", "/api/timeline", SIGNED_IN, params={"date": "2026-11-23"}),
+    Row("GET", "/api/events", SIGNED_IN),
+)
+
+
+@pytest.fixture(scope="module")
+def matrix(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, TestClient]]:
+    """One app for every cell (a fresh app costs ~50 ms on its first request); each cell
+    gives it a fresh FakeControl."""
+    ca = tmp_path_factory.mktemp("ca") / "ca.crt"
+    ca.write_bytes(b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
+    app = make_app(seeded(), ca_cert=ca)
+    with TestClient(app) as client:
+        yield app, client
+
+
+def test_every_route_has_a_row_and_every_row_a_route(matrix: tuple[FastAPI, TestClient]) -> None:
+    app, _ = matrix
+    routes = {
+        (method, str(ctx.path))
+        for ctx in iter_route_contexts(app.routes)
+        for method in (ctx.methods or ())
+        if method != "HEAD"
+    }
+    rows = {(r.method, r.path) for r in ROWS}
+    assert not routes - rows, f"routes with no row in the authorization matrix: {routes - rows}"
+    assert not rows - routes, f"rows for routes that do not exist: {rows - routes}"
+    assert len(rows) == len(ROWS)
+    assert all(len(r.expect) == len(PRINCIPALS) for r in ROWS)
+
+
+def _call(matrix: tuple[FastAPI, TestClient], row: Row, principal: str, via: str) -> int:
+    app, client = matrix
+    fake = seeded(feeds_end=True)
+    app.state.control = fake
+    app.state.clock = lambda: fake.now
+    headers: dict[str, str] = {}
+    owner = principal if principal != "anonymous" else "staff"
+    seed = PageIn("customer", "李", "小姐", "二楼")  # not the row's page: no duplicate
+    page, _ = fake.submit_page(fake.accounts[owner].user, seed, "127.0.0.1")
+    if principal != "anonymous":
+        session = fake.session_for(principal)
+        if via == "bearer":
+            headers["Authorization"] = f"Bearer {session.token}"
+        else:
+            headers["Cookie"] = f"{COOKIE}={session.token}"
+            headers[CSRF_HEADER] = session.csrf
+    if row.prepare is not None:
+        row.prepare(fake)
+    client.cookies.clear()  # nothing from the cell before (a login sets a cookie)
+    r = client.request(
+        row.method,
+        row.path.replace("{page_id}", page.id),
+        headers=headers,
+        params=row.params,
+        json=row.json,
+        files=row.files,
+    )
+    if r.status_code >= 400:
+        assert set(r.json()) >= {"code", "message"}, r.text
+    return int(r.status_code)
+
+
+@pytest.mark.parametrize("via", ["bearer", "cookie"])
+@pytest.mark.parametrize("row", ROWS, ids=lambda r: r.id)
+def test_authorization_matrix(matrix: tuple[FastAPI, TestClient], row: Row, via: str) -> None:
+    got = tuple(_call(matrix, row, who, via) for who in PRINCIPALS)
+    cells = zip(PRINCIPALS, row.expect, got, strict=True)
+    wrong = {who: (want, had) for who, want, had in cells if want != had}
+    assert not wrong, f"{row.id} by {via}: (expected, got) {wrong}"
+
+
+def test_marketing_planner_and_admin_alone_cannot_page_or_start_emergencies() -> None:
+    for row in ROWS:
+        if row.path.startswith(("/api/pages", "/api/emergency")):
+            for who in ("marketing", "planner", "admin"):
+                assert row.expect[PRINCIPALS.index(who)] == 403, (row.id, who)

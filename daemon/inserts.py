@@ -149,6 +149,6 @@ class InsertQueue:
                 kept.append(slot)
         self._future = kept
         self._campaigns.restore(aired)
-        for page, requested_at in sorted(pages, key=lambda p: (p[1], p[0].id)):
+        for page, requested_at in sorted(pages, key=lambda p: p[1]):  # stable: ties keep order
             self.add_page(page, requested_at)
         return missed

@@ -23,7 +23,7 @@ _COLUMNS = (
     "id, day, kind, text, urgent, duration, requested_at, requested_by, user_id, request, "
     "audio, recorded_by, idempotency_key, state, updated_at, reason"
 )
-_ORDER = " ORDER BY requested_at, id"
+_ORDER = " ORDER BY requested_at, rowid"  # ties: the order they were taken in
 _EMERGENCY = "SELECT id, script_id, title, started_at, started_by, cleared_at, cleared_by"
 
 
@@ -164,7 +164,7 @@ class PageStore(Database):
         not cancelled (a double tap on the phone returns the first page)."""
         sql = (
             f"SELECT {_COLUMNS} FROM pages WHERE user_id IS ? AND text = ? AND requested_at >= ?"
-            " AND state != 'cancelled' ORDER BY requested_at DESC, id DESC LIMIT 1"
+            " AND state != 'cancelled' ORDER BY requested_at DESC, rowid DESC LIMIT 1"
         )
         with self._read() as conn:
             row = conn.execute(sql, (user_id, text, since)).fetchone()

@@ -1,0 +1,303 @@
+"""The control facade (`daemon.control.Control`) over the store, the accounts and a station.
+
+Every command is validated, written to the store (synchronous=FULL), handed to the station,
+and acknowledged only once the engine has applied it (or `Busy` if it has not within
+`wait` seconds: the command stays in the store and airs all the same, so a client's retry
+with the same idempotency key finds it). Reads come from the store and from the forecast
+the playing side publishes; no call here touches the engine or the audio thread.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from daemon.accounts import Accounts
+from daemon.desk_views import (
+    emergency_view,
+    event_data,
+    fields_of,
+    now_playing,
+    page_in_of,
+    page_view,
+    parse_day,
+    request_of,
+    upcoming,
+)
+from daemon.drivers.station import Station
+from daemon.events import Event
+from daemon.feeds import Broadcast, EventFeed
+from daemon.model import Cancel, Clear, Command, EmergencyCall, ItemKind, Page, Script, Track
+from daemon.paging import Measure, make_page, preview
+from daemon.recurrence import format_local
+from daemon.speech.recording import RecordingRefused, decode_recording
+from daemon.speech.speaker import Speaker
+from daemon.speech.wording import PageRefused
+from daemon.store import DuplicatePage, PageRecord, Store
+from daemon.timeline import entry_json
+from daemon.views import (
+    Busy,
+    CheckView,
+    Conflict,
+    EmergencyView,
+    Forbidden,
+    Health,
+    NotFound,
+    OutputView,
+    PageIn,
+    PageState,
+    PageView,
+    PresetView,
+    Refused,
+    SessionView,
+    StatusView,
+    TooMany,
+    User,
+)
+
+__all__ = ["Desk", "DeskSettings"]
+
+_SAME_PAGE_SECONDS = 120.0  # the same page by the same person within this is a retry
+
+
+@dataclass(frozen=True, slots=True)
+class DeskSettings:
+    pages_per_minute: int = 6  # per person
+    wait: float = 2.0  # seconds to wait for the engine to apply a command
+
+
+class Desk:
+    def __init__(
+        self,
+        station: Station,
+        store: Store,
+        accounts: Accounts,
+        speaker: Speaker,
+        presets: dict[str, Script],
+        measure: Measure | None = None,
+        settings: DeskSettings = DeskSettings(),
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.station, self.store, self.accounts = station, store, accounts
+        self.speaker, self._presets, self._measure = speaker, presets, measure
+        self.settings, self._clock = settings, clock
+        self.check: CheckView | None = None  # the last pre-opening check (B1)
+        self._broadcast = Broadcast()
+        station.subscribe(self._publish)
+
+    # -- accounts ----------------------------------------------------------------------------
+
+    def needs_setup(self) -> bool:
+        return not self.store.any_admin()
+
+    def setup(self, setup_token: str, name: str, password: str, address: str) -> SessionView:
+        return self.accounts.setup(setup_token, name, password, address)
+
+    def login(self, name: str, password: str, address: str) -> SessionView:
+        return self.accounts.authenticate(name, password, address)
+
+    def logout(self, token: str, address: str) -> None:
+        self.accounts.logout(token, address)
+
+    def session_user(self, token: str) -> tuple[User, str] | None:
+        return self.accounts.session_user(token)
+
+    # -- pages -------------------------------------------------------------------------------
+
+    def preview_page(self, user: User, page: PageIn) -> str:
+        try:
+            return preview(request_of(page), self.speaker.rules)
+        except PageRefused as refusal:
+            raise Refused(refusal.code, refusal.message, refusal.field) from None
+
+    def submit_page(
+        self, user: User, page: PageIn, address: str, idempotency_key: str | None = None
+    ) -> tuple[PageView, bool]:
+        store, now = self.store, self._clock()
+        if idempotency_key is not None:
+            earlier = store.page_by_key(user.id, idempotency_key)
+            if earlier is not None:
+                return self._view(earlier), False
+        text = self.preview_page(user, page)
+        earlier = store.recent_page(user.id, text, now - _SAME_PAGE_SECONDS)
+        if earlier is not None:
+            return self._view(earlier), False
+        if store.pages_since(user.id, now - 60) >= self.settings.pages_per_minute:
+            raise TooMany("too_many_pages", "一分钟内找人广播太多,请稍后再试。", 60)
+        plan = self.station.plan
+        if not plan.opening <= now < plan.closing:
+            raise Conflict("closed", "营业时间以外不能找人广播(B16),紧急情况请用紧急广播。")
+        page_id = f"p{plan.day:%Y%m%d}-{secrets.token_hex(4)}"
+        made = self._make(page, page_id, user)
+        record = PageRecord(
+            page_id, plan.day.isoformat(), made.kind, made.text, made.urgent, made.duration,
+            now, user.name, user.id, fields_of(page), str(made.audio.path if made.audio else ""),
+            "", idempotency_key, PageState.QUEUED.value, now, "",
+        )  # fmt: skip
+        try:
+            store.add_page(record)
+        except DuplicatePage:  # the same key at the same moment from a second request
+            again = store.page_by_key(user.id, idempotency_key) if idempotency_key else None
+            if again is None:
+                raise
+            return self._view(again), False
+        store.audit(now, user.name, address, "page", page_id, {"text": made.text})
+        self._apply(made, "page_not_taken")
+        return self._view(store.page(page_id) or record), True
+
+    def page(self, user: User, page_id: str) -> PageView:
+        return self._view(self._own(user, page_id))
+
+    def pages(self, user: User, state: str | None = None, day: str | None = None) -> list[PageView]:
+        wanted = day or self.station.plan.day.isoformat()
+        parse_day(wanted)
+        records = self.store.pages(day=wanted, state=state, user_id=None if user.desk else user.id)
+        return [self._view(r) for r in records]
+
+    def cancel_page(self, user: User, page_id: str, address: str) -> PageView:
+        record = self._own(user, page_id)
+        if record.state != PageState.QUEUED:
+            raise _not_waiting(record)
+        applied = self._apply(Cancel(page_id, user.name), "cancel_failed", raise_refusal=False)
+        if not applied:
+            raise _not_waiting(self.store.page(page_id) or record)
+        self.store.audit(self._clock(), user.name, address, "page_cancel", page_id)
+        return self._view(self.store.page(page_id) or record)
+
+    def record_page(
+        self, user: User, page_id: str, data: bytes, filename: str, address: str
+    ) -> PageView:
+        if not user.trained:
+            raise Forbidden("not_trained", "只有受过训练的播音员才能用自己的录音播出(B7)。")
+        record = self._own(user, page_id)
+        if record.state != PageState.QUEUED:
+            raise _not_waiting(record)
+        try:
+            audio = decode_recording(data, name=filename or "录音")
+        except RecordingRefused as refusal:
+            raise Refused(f"recording_{refusal.code}", refusal.message, "audio") from None
+        rendered = self.speaker.page(request_of(page_in_of(record.request)), audio)
+        if self._measure is not None:
+            self._measure(rendered.path)
+        if not self._apply(Cancel(page_id, user.name), "record_failed", raise_refusal=False):
+            raise _not_waiting(self.store.page(page_id) or record)
+        self.store.set_page_audio(page_id, str(rendered.path), rendered.duration, user.name)
+        page = Page(
+            page_id, record.kind, record.text, rendered.duration, record.urgent,
+            record.requested_by, Track(rendered.path, record.text, rendered.duration), user.name,
+        )  # fmt: skip
+        self.store.set_page_state(page_id, PageState.QUEUED.value, self._clock(), "recorded")
+        self._apply(page, "page_not_taken")
+        self.store.audit(self._clock(), user.name, address, "page_record", page_id)
+        return self._view(self.store.page(page_id) or record)
+
+    # -- emergencies -------------------------------------------------------------------------
+
+    def presets(self) -> list[PresetView]:
+        return [
+            PresetView(s.id, s.title, s.text, s.repeat_every_seconds)
+            for s in sorted(self._presets.values(), key=lambda s: s.id)
+        ]
+
+    def start_emergency(self, user: User, script_id: str, address: str) -> EmergencyView:
+        script = self._presets.get(script_id)
+        if script is None or script.audio is None:
+            known = "、".join(sorted(self._presets)) or "无"
+            raise NotFound("no_preset", f"没有「{script_id}」这个紧急广播(可选:{known})。")
+        now = self._clock()
+        record = self.store.emergency_started(script.id, script.title, now, user.name)
+        self.store.audit(now, user.name, address, "emergency", script.id)
+        self._apply(EmergencyCall(script, script.audio.duration or 0.0, user.name), "")
+        return emergency_view(record, self.station.plan.zone)
+
+    def clear_emergency(self, user: User, address: str) -> EmergencyView:
+        now = self._clock()
+        record = self.store.emergency_cleared(now, user.name)
+        if record is None:
+            raise Conflict("no_emergency", "现在没有紧急广播。")
+        self.store.audit(now, user.name, address, "emergency_clear", record.script_id)
+        self._apply(Clear(user.name), "", raise_refusal=False)
+        return emergency_view(record, self.station.plan.zone)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def status(self) -> StatusView:
+        station, store = self.station, self.store
+        plan, forecast, now = station.plan, station.forecast(), station.now()
+        zone = plan.zone
+        waiting = sorted(
+            (r for r in store.pages(state=PageState.QUEUED.value) if r.id in forecast.pages),
+            key=lambda r: forecast.pages[r.id].position,
+        )
+        item = forecast.on_air
+        ok, problem = station.audio_ok()
+        device, warning = station.output()
+        return StatusView(
+            day=plan.day.isoformat(),
+            now=format_local(now, zone),
+            open=plan.opening <= now < plan.closing,
+            on_air=item is not None and item.kind in (ItemKind.ANNOUNCEMENT, ItemKind.EMERGENCY),
+            now_playing=now_playing(forecast, zone),
+            upcoming=upcoming(forecast, zone),
+            queue=tuple(self._view(r) for r in waiting),
+            emergency=emergency_view(store.active_emergency(), zone),
+            output=OutputView(device, ok, warning or problem),
+            check=self.check,
+        )
+
+    def timeline(self, day: str | None = None) -> list[dict[str, object]]:
+        wanted = day or self.station.plan.day.isoformat()
+        parse_day(wanted)
+        zone = self.station.plan.zone
+        return [entry_json(e, zone) for e in self.store.asrun(wanted)]
+
+    def subscribe(self) -> EventFeed:
+        return self._broadcast.feed()
+
+    def health(self) -> Health:
+        ok, problem = self.station.audio_ok()
+        return Health(ok, problem)
+
+    # -- inside ------------------------------------------------------------------------------
+
+    def _make(self, page: PageIn, page_id: str, user: User) -> Page:
+        try:
+            return make_page(
+                self.speaker, request_of(page), page_id, urgent=page.urgent,
+                requested_by=user.name, measure=self._measure,
+            )  # fmt: skip
+        except PageRefused as refusal:
+            raise Refused(refusal.code, refusal.message, refusal.field) from None
+
+    def _apply(self, command: Command, code: str, raise_refusal: bool = True) -> bool:
+        """Hand `command` to the station and wait for the engine; True if it was accepted."""
+        applied = self.station.submit(command).wait(self.settings.wait)
+        if applied is None:
+            raise Busy("busy", "播音系统暂时没有响应,请求已记下,请稍后刷新查看。")
+        if not applied.accepted and raise_refusal and code:
+            raise Conflict(code, f"播音系统没有接受:{applied.reason}")
+        return applied.accepted
+
+    def _own(self, user: User, page_id: str) -> PageRecord:
+        record = self.store.page(page_id)
+        if record is None or (not user.desk and record.user_id != user.id):
+            raise NotFound("no_page", "没有这条找人广播(或不是您提交的)。")
+        return record
+
+    def _view(self, record: PageRecord) -> PageView:
+        station = self.station
+        history = self.store.page_events(record.id)
+        return page_view(record, history, station.forecast(), station.now(), station.plan.zone)
+
+    def _publish(self, event: Event) -> None:
+        shown = event_data(event, self.station.plan.zone)
+        if shown is not None:
+            self._broadcast.publish(*shown)
+
+
+def _not_waiting(record: PageRecord) -> Conflict:
+    if record.state == PageState.ON_AIR:
+        return Conflict("on_air", "这条广播正在播出,会播完为止(B12),不能取消或更换。")
+    return Conflict("not_queued", f"这条广播已经不在排队中(状态:{record.state})。")

@@ -1,0 +1,204 @@
+"""The API over the real control (Desk, store, accounts) and an engine on virtual time.
+
+No test sleeps: the station's clock moves only when a test calls `advance`. What a phone sees
+(position, ETA, on air, aired) is checked against what the engine then really airs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
+
+from api import create_app
+from daemon.accounts import Accounts
+from daemon.control import Control
+from daemon.desk import Desk
+from daemon.drivers.virtual import VirtualStation
+from daemon.model import Clear, ItemKind, Script, Source, Track
+from daemon.recorder import Recorder
+from daemon.recovery import recover
+from daemon.speech.speaker import Speaker
+from daemon.store import Store
+from tests.factory import at, emergency_script, make_plan
+
+CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+PAGE = {"kind": "customer", "name": "张", "honorific": "先生", "place": "一楼服务台"}
+STAFF = {"kind": "staff", "name": "李", "honorific": "小姐", "place": "三楼办公室"}
+
+
+@dataclass
+class World:
+    station: VirtualStation
+    store: Store
+    desk: Desk
+    client: TestClient
+    presets: dict[str, Script]
+    speaker: Speaker
+
+    def login(self, name: str) -> dict[str, str]:
+        token = self.desk.login(name, f"{name}-password", "127.0.0.1").token
+        return {"Authorization": f"Bearer {token}"}
+
+
+def build(store: Store, speaker: Speaker, start: str = "15:00:05") -> World:
+    plan = make_plan()
+    fire = replace(emergency_script(), audio=Track(Path("/lib/fire.wav"), "fire", 20.0))
+    presets = {fire.id: fire}
+    station = VirtualStation(plan, at(plan, start))
+    station.subscribe(Recorder(store, lambda: plan.day))
+    accounts = Accounts(store, clock=station.now, hasher=CHEAP)
+    desk = Desk(station, store, accounts, speaker, presets, clock=station.now)
+    control: Control = desk  # the Desk is a Control
+    app = create_app(control)
+    app.state.clock = lambda: datetime.fromtimestamp(station.now(), UTC)
+    return World(station, store, desk, TestClient(app), presets, speaker)
+
+
+@pytest.fixture
+def world(tmp_path: Path, speaker: Speaker) -> Iterator[World]:
+    store = Store(tmp_path / "mall-pa.db")
+    w = build(store, speaker)
+    for name, roles, trained in [
+        ("staff", ["staff"], False),
+        ("other", ["staff"], False),
+        ("desk", ["announcer"], True),
+    ]:
+        w.desk.accounts.add_user(name, f"{name}-password", roles, trained, "test", "local")
+    yield w
+    store.close()
+
+
+def test_a_page_is_queued_with_its_place_and_eta_then_airs_when_the_engine_said(
+    world: World,
+) -> None:
+    staff = world.login("staff")
+    preview = world.client.post("/api/pages/preview", json=PAGE, headers=staff)
+    assert preview.status_code == 200 and preview.json()["text"].startswith("来宾张先生")
+    asked = world.station.now()
+    sent = world.client.post("/api/pages", json=PAGE, headers=staff)
+    assert sent.status_code == 202, sent.text
+    page = sent.json()
+    assert (page["state"], page["position"], page["airs_after"]) == (
+        "queued",
+        1,
+        "the current song",
+    )
+    eta = page["eta_seconds"]
+    assert eta is not None and eta > 0
+    world.station.advance(eta + 0.5)
+    on_air = world.client.get(f"/api/pages/{page['id']}", headers=staff).json()
+    assert on_air["state"] == "on_air"
+    world.station.advance(page["duration_seconds"] + 1)
+    aired = world.client.get(f"/api/pages/{page['id']}", headers=staff).json()
+    assert aired["state"] == "aired" and aired["aired_at"] is not None
+    announcement = next(e for e in world.station.playout.timeline if e.ref == page["id"])
+    assert announcement.start == pytest.approx(asked + eta, abs=0.1)  # as forecast
+    timeline = world.client.get("/api/timeline", headers=staff).json()["entries"]
+    assert any(e["ref"] == page["id"] and e["kind"] == "announcement" for e in timeline)
+
+
+def test_a_retry_returns_the_first_page_and_a_flood_is_slowed(world: World) -> None:
+    staff = world.login("staff")
+    key = {"Idempotency-Key": "phone-1-abc", **staff}
+    first = world.client.post("/api/pages", json=PAGE, headers=key)
+    again = world.client.post("/api/pages", json=PAGE, headers=key)
+    assert (first.status_code, again.status_code) == (202, 200)
+    assert again.json()["id"] == first.json()["id"]
+    same = world.client.post("/api/pages", json=PAGE, headers=staff)  # no key, within 2 min
+    assert same.status_code == 200 and same.json()["id"] == first.json()["id"]
+    statuses = [
+        world.client.post("/api/pages", json={**PAGE, "name": name}, headers=staff).status_code
+        for name in ["王", "赵", "钱", "孙", "周", "吴"]
+    ]
+    assert statuses[:5] == [202] * 5 and statuses[5] == 429
+
+
+def test_cancel_while_queued_but_not_on_air(world: World) -> None:
+    staff = world.login("staff")
+    first = world.client.post("/api/pages", json=PAGE, headers=staff).json()
+    second = world.client.post("/api/pages", json=STAFF, headers=staff).json()
+    cancelled = world.client.delete(f"/api/pages/{second['id']}", headers=staff)
+    assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled"
+    world.station.advance(first["eta_seconds"] + 0.5)
+    on_air = world.client.delete(f"/api/pages/{first['id']}", headers=staff)
+    assert on_air.status_code == 409 and on_air.json()["code"] == "on_air"
+    world.station.advance(60)
+    aired = [e.ref for e in world.station.playout.timeline if e.kind is ItemKind.ANNOUNCEMENT]
+    assert aired == [first["id"]]
+
+
+def test_a_person_sees_their_own_pages_and_the_desk_sees_all(world: World) -> None:
+    mine = world.client.post("/api/pages", json=PAGE, headers=world.login("staff")).json()
+    theirs = world.login("other")
+    assert world.client.get(f"/api/pages/{mine['id']}", headers=theirs).status_code == 404
+    assert world.client.get("/api/pages", headers=theirs).json() == []
+    desk = world.client.get("/api/pages", headers=world.login("desk")).json()
+    assert [p["id"] for p in desk] == [mine["id"]]
+
+
+def test_an_emergency_cuts_in_and_clears_and_status_follows(world: World) -> None:
+    desk = world.login("desk")
+    status = world.client.get("/api/status", headers=desk).json()
+    assert status["now_playing"]["kind"] == "music" and not status["on_air"]
+    assert status["upcoming"] and status["emergency"]["active"] is False
+    started = world.client.post("/api/emergency", json={"script": "fire"}, headers=desk)
+    assert started.status_code == 202 and started.json()["active"] is True
+    world.station.advance(0.1)
+    status = world.client.get("/api/status", headers=desk).json()
+    assert status["now_playing"]["kind"] == "emergency" and status["on_air"] is True
+    assert status["emergency"]["started_by"] == "desk"
+    cleared = world.client.post("/api/emergency/clear", json={}, headers=desk)
+    assert cleared.status_code == 200 and cleared.json()["active"] is False
+    assert world.client.post("/api/emergency/clear", json={}, headers=desk).status_code == 409
+
+
+def test_pages_are_refused_outside_business_hours(tmp_path: Path, speaker: Speaker) -> None:
+    store = Store(tmp_path / "db")
+    w = build(store, speaker, start="09:00")
+    w.desk.accounts.add_user("staff", "staff-password", ["staff"], False, "test", "local")
+    refused = w.client.post("/api/pages", json=PAGE, headers=w.login("staff"))
+    assert refused.status_code == 409 and refused.json()["code"] == "closed"
+    store.close()
+
+
+def test_after_a_crash_taken_pages_air_exactly_once_and_the_emergency_is_back(
+    tmp_path: Path, speaker: Speaker
+) -> None:
+    store = Store(tmp_path / "db")
+    w = build(store, speaker)
+    w.desk.accounts.add_user("desk", "desk-password", ["announcer"], True, "test", "local")
+    desk = w.login("desk")
+    first = w.client.post("/api/pages", json=PAGE, headers=desk).json()
+    second = w.client.post("/api/pages", json=STAFF, headers=desk).json()
+    w.station.advance(first["eta_seconds"] + 1.0)  # the first page is on air ...
+    store.heartbeat(w.station.now())
+    w.client.post("/api/emergency", json={"script": "fire"}, headers=desk)
+    w.station.advance(0.5)
+    store.heartbeat(w.station.now())
+    # ... the process dies here: no finish, no clean stop. A new one starts 20 s later.
+    crash = w.station.now()
+    later = crash + 20
+    plan = w.station.plan
+    recovery = recover(store, plan, w.presets, speaker, later)
+    station = VirtualStation(plan, later, recovery)
+    assert recovery.emergency is not None  # active again at once
+    first_item = station.playout.item
+    assert first_item is not None and first_item.source is Source.EMERGENCY
+    assert [p.id for p, _ in recovery.pages] == [first["id"], second["id"]]
+    station.submit(Clear())
+    station.advance(600)
+    aired = [
+        e.ref
+        for e in station.playout.timeline
+        if e.kind is ItemKind.ANNOUNCEMENT and not e.interrupted
+    ]
+    assert aired == [first["id"], second["id"]]  # each exactly once, the cut one again in full
+    cut = [e for e in store.asrun(plan.day.isoformat()) if e.interrupted]
+    assert cut and cut[-1].end <= crash + 1e-6  # logged as cut at the last heartbeat
+    store.close()

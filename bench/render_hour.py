@@ -47,10 +47,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.report import report  # noqa: E402
+from daemon import what_if  # noqa: E402
 from daemon.audio.decode import Decoder  # noqa: E402
 from daemon.audio.format import RATE, frames  # noqa: E402
 from daemon.audio.sinks import FakeSink, Sink, WavSink  # noqa: E402
-from daemon.catalog.events import load_events  # noqa: E402
 from daemon.catalog.load import Catalog, load_catalog  # noqa: E402
 from daemon.catalog.media import MediaCache  # noqa: E402
 from daemon.dayplan import build_day_plan, emergency_presets  # noqa: E402
@@ -97,7 +97,8 @@ def example_day(events: bool = True) -> Example:
     commands: list[ScheduledCommand] = []
     if events:
         presets = emergency_presets(catalog, speaker)
-        commands = load_events(EVENTS, DAY, plan.zone, presets, speaker)
+        measure = catalog.media.analysis
+        commands = what_if.commands(EVENTS, DAY, plan.zone, presets, speaker, measure=measure)
     return Example(catalog, plan, commands, catalog.media)  # the store's cache, as the CLI
 
 

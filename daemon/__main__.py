@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from daemon import what_if
 from daemon.audio_commands import add_audio_commands, run_audio_command
-from daemon.catalog.events import load_events
 from daemon.catalog.load import Catalog, load_catalog
 from daemon.catalog.problems import InputError
 from daemon.check import check
@@ -88,7 +88,8 @@ def _simulate(catalog: Catalog, speaker: Speaker, args: argparse.Namespace) -> i
     commands = []
     if args.events:
         presets = emergency_presets(catalog, speaker)
-        commands = load_events(args.events, args.date, zone, presets, speaker)
+        # no measure=: nothing is heard, so measuring the pages' speech would only cost time
+        commands = what_if.commands(args.events, args.date, zone, presets, speaker)
     timeline = simulate(plan, commands)
     base = catalog.config.file.parent.resolve()
     if args.format == "jsonl":

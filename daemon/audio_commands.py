@@ -15,15 +15,16 @@ from collections.abc import Callable
 from datetime import date, time
 from pathlib import Path
 
+from daemon import what_if
 from daemon.audio.sinks import DeviceError, WavSink
-from daemon.catalog.events import load_events
 from daemon.catalog.load import Catalog
 from daemon.dayplan import build_day_plan, emergency_presets
 from daemon.drivers.render import render
 from daemon.model import ItemKind
 from daemon.recurrence import local_instant, parse_clock
-from daemon.service import Service
+from daemon.service import Service, ServiceError
 from daemon.speech.speaker import open_speaker
+from daemon.store import StoreError
 from daemon.timeline import format_jsonl
 
 __all__ = ["add_audio_commands", "run_audio_command"]
@@ -79,11 +80,13 @@ def _render(catalog: Catalog, args: argparse.Namespace) -> int:
     if not start < end:
         print("mall-pa: --to must be later than --from, on the same day", file=sys.stderr)
         return 2
+    media = catalog.media
     commands = []
     if args.events:
         presets = emergency_presets(catalog, speaker)
-        commands = load_events(args.events, args.date, zone, presets, speaker)
-    media = catalog.media
+        commands = what_if.commands(
+            args.events, args.date, zone, presets, speaker, measure=media.analysis
+        )
     began = timer.perf_counter()
     try:
         timeline = render(
@@ -111,10 +114,10 @@ def _run(catalog: Catalog, args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=logging.INFO, stream=sys.stdout, format="%(asctime)s %(levelname)s %(message)s"
     )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per heartbeat
     service = Service(catalog, device=args.device, seconds=args.seconds)
-    service.handle_signals()
     try:
         return service.run()
-    except DeviceError as err:
+    except (DeviceError, ServiceError, StoreError) as err:
         print(f"mall-pa: {err}", file=sys.stderr)
         return 2

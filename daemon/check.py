@@ -8,6 +8,7 @@ and fed a moment of silence. The report names each failure; the exit status is 1
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import date
 
 from daemon.audio.format import Block, silence
@@ -18,14 +19,22 @@ from daemon.model import Track
 from daemon.speech.phrasebank import required_phrases
 from daemon.speech.speaker import Speaker
 
-__all__ = ["check"]
+__all__ = ["Report", "check", "inspect"]
 
 
-def check(catalog: Catalog, speaker: Speaker, day: date) -> int:
-    """Print the report for `day`; 0 when all is well, 1 on any failure.
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What the check found: failures stop the day's items from airing; notes do not."""
 
-    The catalog must be loaded with `verify=True`: its files are then decoded in full once,
-    and the speech the day plan renders is decoded by the same media cache."""
+    lines: tuple[str, ...]  # the summary, for a person
+    failures: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def inspect(catalog: Catalog, speaker: Speaker, day: date) -> Report:
+    """Decode every file of `day` in full, speak the day's scripts, list what will not air.
+
+    The output device is not touched (the service's is busy playing; `check` tests it)."""
     media = catalog.media
     began = time.perf_counter()
     plan, notes = build_day_plan(catalog, day, speaker)
@@ -62,21 +71,31 @@ def check(catalog: Catalog, speaker: Speaker, day: date) -> int:
         need(f"script {script.id}: audio", script.audio)
     media.save()
     decoded = time.perf_counter() - began
+    store = catalog.config.store
+    songs = sum(len(t) for t in catalog.playlists.values())
+    lines = (
+        f"{store.name}: {day}, open {store.opening:%H:%M}-{store.closing:%H:%M} ({store.timezone})",
+        f"  {len(plan.dayparts)} dayparts, {songs} songs, {len(plan.fixed)} fixed slots, "
+        f"{len(plan.campaigns)} campaigns today, {len(presets)} emergency presets",
+        f"  decoded {seconds / 3600:.1f} h of audio in {decoded:.1f} s",
+    )
+    return Report(lines, tuple(failures), tuple([str(p) for p in catalog.notes] + notes))
+
+
+def check(catalog: Catalog, speaker: Speaker, day: date) -> int:
+    """Print the report for `day`; 0 when all is well, 1 on any failure.
+
+    The catalog must be loaded with `verify=True`: its files are then decoded in full once,
+    and the speech the day plan renders is decoded by the same media cache."""
+    report = inspect(catalog, speaker, day)
+    failures = list(report.failures)
     output, problem = _output(catalog.config.audio.device)
     if problem:
         failures.append(problem)
-    store = catalog.config.store
-    print(
-        f"{store.name}: {day}, open {store.opening:%H:%M}-{store.closing:%H:%M} ({store.timezone})"
-    )
-    songs = sum(len(t) for t in catalog.playlists.values())
-    print(
-        f"  {len(plan.dayparts)} dayparts, {songs} songs, {len(plan.fixed)} fixed slots, "
-        f"{len(plan.campaigns)} campaigns today, {len(presets)} emergency presets"
-    )
-    print(f"  decoded {seconds / 3600:.1f} h of audio in {decoded:.1f} s")
+    for line in report.lines:
+        print(line)
     print(f"  output: {output}")
-    for note in [str(p) for p in catalog.notes] + notes:
+    for note in report.notes:
         print(f"  note: {note}")
     for failure in failures:
         print(f"  FAIL: {failure}")

@@ -1,38 +1,61 @@
-"""The service: one process on the desk PC that plays the store's day, every day.
+"""The service: one process on the desk PC that plays the store's days and serves the desk.
 
-It owns the process: the catalog, the speaker, the sink, the threads (each named), and the
-order of things: audio first, then the engine's day, and the stop in reverse. The day is
-chosen in the store's time zone, never the host's. At midnight the next day's plan takes
-over. SIGTERM and SIGINT stop it cleanly: the item on air is logged as interrupted at its
-true end, and `run` returns 0.
+It owns the process. `run()` opens everything that can fail on a person's mistake first
+(the store, the output device, the listening socket, the certificate), so a mistake is a
+message and not a traceback; then uvicorn serves the API in the main thread, and the app's
+lifespan starts the playing side: audio first, then the engine's day, then the API takes
+requests; the stop goes in reverse. uvicorn turns SIGTERM and SIGINT into a clean stop: the
+item on air is logged as interrupted at its true end, the database is closed, exit 0.
+
+Threads, each named: `playout` (days on air; the sound card's own callback thread under
+it), `playout-follow` (forecast, preload, event subscribers), `preload`, APScheduler's
+chores, uvicorn's event loop (the main thread) and its worker threads for requests.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import signal
+import socket
 import threading
 import time
-from collections.abc import Callable
-from datetime import date, datetime
-from types import FrameType
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
-from daemon.audio.sinks import Sink, open_sink
+import uvicorn
+from fastapi import FastAPI
+
+from api import create_app
+from daemon.accounts import Accounts
+from daemon.audio.sinks import open_sink
 from daemon.catalog.load import Catalog
-from daemon.dayplan import build_day_plan
+from daemon.chores import Chores
+from daemon.dayplan import emergency_presets
+from daemon.desk import Desk, DeskSettings
+from daemon.drivers.days import Days
 from daemon.drivers.live import Live
-from daemon.service_log import EventLog
-from daemon.speech.speaker import Speaker, open_speaker
+from daemon.notify import Notifier
+from daemon.recorder import Recorder
+from daemon.service_log import EventLog, OnAirStatus
+from daemon.speech.speaker import open_speaker
+from daemon.store import Store
 from daemon.timeline import JsonlFile
+from daemon.tls import ensure_self_signed
 
-__all__ = ["Service"]
+__all__ = ["DATABASE", "Service", "ServiceError"]
 
 log = logging.getLogger("mall-pa")
 
+DATABASE = "mall-pa.db"
+AUDIO_WAIT = 5.0  # seconds for the first audio to flow before the service says it is ready
+
+
+class ServiceError(Exception):
+    """The service cannot start; the message says why and what to do."""
+
 
 class Service:
-    """Plays the store's days live until `stop()` (or `seconds` have passed)."""
-
     def __init__(
         self,
         catalog: Catalog,
@@ -42,64 +65,140 @@ class Service:
     ) -> None:
         self.catalog, self.config = catalog, catalog.config
         self._device, self._seconds, self._clock = device, seconds, clock
-        self._stopped = threading.Event()
-        self.live: Live | None = None
-        self.speaker: Speaker | None = None
-        self.sink: Sink | None = None
-
-    def today(self) -> date:
-        """The business day now, in the store's time zone."""
-        return datetime.fromtimestamp(self._clock(), self.config.store.timezone).date()
+        self.notifier = Notifier.from_environment()
 
     def run(self) -> int:
-        """Play until stopped; 0 after a clean stop."""
-        config = self.config
-        self.speaker = open_speaker(config.speech, config.state_dir)
-        self.sink = sink = open_sink(self._device or config.audio.device)
-        log.info("playing to %s", sink.name)
-        if sink.warning:
-            log.warning("%s", sink.warning)
-        timer = None
-        if self._seconds is not None:
-            timer = threading.Timer(self._seconds, self.stop)
-            timer.name = "stop-timer"
-            timer.start()
+        """Serve and play until stopped; 0 after a clean stop."""
+        config, api = self.config, self.config.service.api
+        listening = _listen(api.host, api.port)
+        store = Store(config.state_dir / DATABASE)
         try:
-            while not self._stopped.is_set():
-                self._play_day(self.today(), sink, self.speaker)
+            speaker = open_speaker(config.speech, config.state_dir)
+            sink = open_sink(self._device or config.audio.device)
+            presets = emergency_presets(self.catalog, speaker)
+            days = Days(self.catalog, speaker, sink, store, presets, self._clock)
+            accounts = Accounts(store, clock=self._clock)
+            desk = Desk(days, store, accounts, speaker, presets, self.catalog.media.analysis,
+                        DeskSettings(config.service.pages_per_minute), self._clock)  # fmt: skip
+            for subscriber in (
+                Recorder(store, days.today),
+                JsonlFile(config.state_dir / "timeline-{day}.jsonl", config.store.timezone,
+                          config.file.parent.resolve()),
+                EventLog(config.store.timezone, config.file.parent.resolve()),
+                OnAirStatus(self.notifier),
+            ):  # fmt: skip
+                days.subscribe(subscriber)
+            chores = Chores(self.catalog, days, desk, store, accounts, self.notifier, self._clock)
+            cert = key = None
+            if api.self_signed:
+                made = ensure_self_signed(config.state_dir)
+                cert, key = made.cert_path, made.key_path
+                log.info("HTTPS certificate %s, SHA-256 fingerprint %s", cert,
+                         made.fingerprint_sha256)  # fmt: skip
+            elif api.tls_cert is not None:
+                cert, key = api.tls_cert, api.tls_key
+            lifespan = self._lifespan(days, sink.name, sink.warning, chores, accounts, store)
+            app = create_app(desk, lifespan=lifespan, https=cert is not None, ca_cert=cert)
+            server = uvicorn.Server(uvicorn.Config(
+                app, log_config=None, access_log=False, timeout_graceful_shutdown=2,
+                ssl_certfile=cert, ssl_keyfile=key, lifespan="on",
+            ))  # fmt: skip
+            self._scheme = "https" if cert is not None else "http"
+            if self._seconds is not None:
+                timer = threading.Timer(self._seconds, lambda: setattr(server, "should_exit", True))
+                timer.name, timer.daemon = "stop-timer", True
+                timer.start()
+            _after_uvicorn_stops()
+            server.run(sockets=[listening])
+            return 0 if server.started else 1
         finally:
-            if timer is not None:
-                timer.cancel()
-            sink.close()
-        return 0
+            listening.close()
+            store.close()
 
-    def stop(self) -> None:
-        """Stop at the next audio period (any thread, or a signal handler)."""
-        self._stopped.set()
-        if self.sink is not None:
-            self.sink.stop()
+    def _lifespan(
+        self,
+        days: Days,
+        device: str,
+        warning: str,
+        chores: Chores,
+        accounts: Accounts,
+        store: Store,
+    ) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+        @asynccontextmanager
+        async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+            log.info("playing to %s", device)
+            if warning:
+                log.warning("%s", warning)
+            on_air = threading.Event()
 
-    def handle_signals(self) -> None:
-        """SIGTERM (systemd's stop) and SIGINT (Ctrl-C) stop the service cleanly."""
+            def started(live: Live) -> None:
+                on_air.set()
 
-        def handler(signum: int, frame: FrameType | None) -> None:
-            log.info("%s: stopping", signal.Signals(signum).name)
-            self.stop()
+            player = threading.Thread(target=days.run, args=(started,), name="playout")
+            player.start()
+            loop = asyncio.get_running_loop()
+            flowing = await loop.run_in_executor(None, _wait_for_audio, days, on_air)
+            if not flowing:
+                log.error("no audio flows %g s after start: see the output device", AUDIO_WAIT)
+            chores.start()
+            self.notifier.ready()
+            self._announce(accounts)
+            try:
+                yield
+            finally:
+                self.notifier.stopping()
+                chores.stop()
+                days.stop()
+                await loop.run_in_executor(None, player.join)
+                log.info("stopped; the as-run log is in %s", store.path)
 
-        signal.signal(signal.SIGTERM, handler)
-        signal.signal(signal.SIGINT, handler)
+        return lifespan
 
-    def _play_day(self, day: date, sink: Sink, speaker: Speaker) -> None:
-        config, media = self.config, self.catalog.media
-        plan, notes = build_day_plan(self.catalog, day, speaker)
-        for note in notes:
-            log.info("%s: %s", day, note)
-        base = config.file.parent.resolve()
-        timeline = config.state_dir / f"timeline-{day}.jsonl"
-        live = Live(plan, sink, config.audio, media.known, clock=self._clock)
-        live.subscribe(JsonlFile(timeline, plan.zone, base))
-        live.subscribe(EventLog(plan.zone, base))
-        self.live = live
-        log.info("%s: on air; the timeline goes to %s", day, timeline)
-        live.run()
-        media.save()
+    def _announce(self, accounts: Accounts) -> None:
+        """Where to point a browser, and on a first run the one-time setup link."""
+        api = self.config.service.api
+        host = "127.0.0.1" if api.host in ("0.0.0.0", "::", "") else api.host
+        base = f"{self._scheme}://{host}:{api.port}"
+        log.info("the desk and the phones: %s/ (API: %s/docs)", base, base)
+        token = accounts.setup_token()
+        if token is not None:
+            log.warning("FIRST RUN: no administrator yet. Open this link once to create one:")
+            log.warning("    %s/setup?token=%s", base, token)
+
+
+def _after_uvicorn_stops() -> None:
+    """uvicorn stops cleanly on SIGTERM/SIGINT, then raises the signal again for the handler
+    it found installed: with these, that second raise ends nothing, and `run` returns 0."""
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: None)
+
+
+def _wait_for_audio(days: Days, on_air: threading.Event) -> bool:
+    if not on_air.wait(AUDIO_WAIT):
+        return False
+    deadline = time.monotonic() + AUDIO_WAIT
+    while time.monotonic() < deadline:
+        if days.sink.frames > 0:
+            days.sample()
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything starts (a port in use is a message)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as err:
+        sock.close()
+        raise ServiceError(
+            f"cannot listen on {host}:{port} ({err.strerror}): another program (or another "
+            "mall-pa) uses that port, or the address is not this machine's; set [api] port "
+            "or [api] host in mall-pa.toml"
+        ) from None
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock

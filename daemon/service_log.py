@@ -21,9 +21,10 @@ from daemon.events import (
     PageChanged,
 )  # fmt: skip
 from daemon.model import ItemKind
+from daemon.notify import Notifier
 from daemon.recurrence import to_local
 
-__all__ = ["EventLog"]
+__all__ = ["EventLog", "OnAirStatus"]
 
 log = logging.getLogger("mall-pa")
 
@@ -58,3 +59,15 @@ class EventLog:
     def _ref(self, ref: str) -> str:
         base = str(self.base) + "/" if self.base is not None else None
         return ref[len(base) :] if base is not None and ref.startswith(base) else ref
+
+
+class OnAirStatus:
+    """systemd's STATUS= line follows what is on air (`systemctl status mall-pa` shows it)."""
+
+    def __init__(self, notifier: Notifier) -> None:
+        self.notifier = notifier
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, ItemStarted):
+            item = event.item
+            self.notifier.status(f"on air: {item.kind.value} {item.title}")

@@ -85,7 +85,8 @@ def format_table(entries: Sequence[AsRunEntry], zone: ZoneInfo, base: Path | Non
 
 
 class JsonlFile:
-    """An event subscriber that appends each finished as-run entry to a JSON-lines file."""
+    """An event subscriber that appends each finished as-run entry to a JSON-lines file;
+    "{day}" in the path's name is the entry's store-local date (a file per day)."""
 
     def __init__(self, path: Path, zone: ZoneInfo, base: Path | None = None) -> None:
         self.path, self.zone, self.base = path, zone, base
@@ -93,8 +94,10 @@ class JsonlFile:
     def __call__(self, event: object) -> None:
         entry = getattr(event, "entry", None)
         if isinstance(entry, AsRunEntry):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="utf-8") as out:
+            day = f"{to_local(entry.start, self.zone):%Y-%m-%d}"
+            path = self.path.with_name(self.path.name.replace("{day}", day))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("a", encoding="utf-8") as out:
                 out.write(format_jsonl([entry], self.zone, self.base))
 
 

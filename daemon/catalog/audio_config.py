@@ -9,7 +9,7 @@ master_gain_db = 0            # the whole output, after levelling
 
 from __future__ import annotations
 
-from daemon.audio.levels import AudioSettings
+from daemon.audio.settings import AudioSettings
 from daemon.catalog.fields import Fields, describe
 
 __all__ = ["audio_settings"]

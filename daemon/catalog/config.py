@@ -8,17 +8,18 @@ file's folder.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from daemon.audio.levels import AudioSettings
+from daemon.audio.settings import AudioSettings
 from daemon.catalog.audio_config import audio_settings
 from daemon.catalog.fields import Fields, describe, read_toml
 from daemon.catalog.problems import InputError, Problem
+from daemon.catalog.service_config import ServiceSettings, service_settings
 from daemon.catalog.speech_config import speech_settings
-from daemon.speech.speaker import SpeechSettings
+from daemon.speech.settings import SpeechSettings
 
 __all__ = ["BreaksConfig", "Config", "DaypartConfig", "StoreConfig", "Zone", "load_config"]
 
@@ -70,6 +71,7 @@ class Config:
     zones: tuple[Zone, ...]
     speech: SpeechSettings
     audio: AudioSettings
+    service: ServiceSettings = field(default_factory=ServiceSettings)
 
 
 def load_config(path: Path) -> Config:
@@ -78,7 +80,19 @@ def load_config(path: Path) -> Config:
     root = Fields(path, read_toml(path, "config"), "", problems)
     base = path.parent
     root.only(
-        ["store", "music", "breaks", "library", "daemon", "zones", "speech", "paging", "audio"]
+        [
+            "store",
+            "music",
+            "breaks",
+            "library",
+            "daemon",
+            "zones",
+            "speech",
+            "paging",
+            "audio",
+            "api",
+            "hooks",
+        ]
     )
 
     store = _store(root.sub("store"))
@@ -117,13 +131,14 @@ def load_config(path: Path) -> Config:
     library.only(["scripts"])
     scripts_dir = library.path("scripts", base)
     daemon = root.sub("daemon", required=False)
-    daemon.only(["state_dir"])
+    daemon.only(["state_dir", "check_before_opening_minutes", "pages_per_minute"])
 
     breaks_config = _breaks(breaks, base, intro, outro)
     state_dir = daemon.path("state_dir", base, required=False) or base / ".mall-pa"
     zones = tuple(_zones(root))
     speech = speech_settings(root, base)
     audio = audio_settings(root, breaks)
+    service = service_settings(root, daemon, base)
     opening_song = music.path("opening_song", base, required=False)
     closing_song = music.path("closing_song", base, required=False)
     if problems or store is None or breaks_config is None or scripts_dir is None:
@@ -140,6 +155,7 @@ def load_config(path: Path) -> Config:
         zones=zones,
         speech=speech,
         audio=audio,
+        service=service,
     )
 
 

@@ -23,8 +23,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from daemon.catalog.fields import Fields, describe
-from daemon.speech.engines import ENGINES, VoiceSettings
-from daemon.speech.speaker import SpeechSettings
+from daemon.speech.settings import ENGINES, SpeechSettings, VoiceSettings
 from daemon.speech.wording import DEFAULT_FORBIDDEN, DEFAULT_TEMPLATES, PagingRules, template_fields
 
 __all__ = ["speech_settings"]

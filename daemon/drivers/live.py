@@ -56,7 +56,7 @@ class Ticket:
         self._done.set()
 
 
-_Batch = tuple[list[Input], list[Event]]
+_Batch = tuple[list[Input], list[Event], list[Ticket]]
 
 
 class Live:
@@ -74,6 +74,7 @@ class Live:
         start: Instant | None = None,
         recovery: Recovery | None = None,
         clock: Callable[[], float] = time.time,
+        inbox: queue.SimpleQueue[Ticket] | None = None,
     ) -> None:
         self.plan, self.sink = plan, sink
         origin = clock() if start is None else start
@@ -83,10 +84,9 @@ class Live:
         self.preloader = Preloader()
         self.program = Program(self.playout, origin, settings, measure, self.preloader.open)
         self.forecast: Forecast = Forecast.empty(origin)  # replaced, never mutated
-        self._inbox: queue.SimpleQueue[Ticket] = queue.SimpleQueue()
+        self.inbox: queue.SimpleQueue[Ticket] = queue.SimpleQueue() if inbox is None else inbox
         self._outbox: queue.SimpleQueue[_Batch | None] = queue.SimpleQueue()
-        self._tickets: dict[int, Ticket] = {}  # id(command) -> its ticket
-        self._lock = threading.Lock()
+        self._applied: list[Ticket] = []  # the tickets applied in the period being rendered
         self._subscribers: list[Subscriber] = []
         self._prepared: object = None
         self._follower = threading.Thread(target=self._follow, name="playout-follow", daemon=True)
@@ -102,11 +102,10 @@ class Live:
 
     def submit(self, command: Command) -> Ticket:
         """Queue a command; it is applied within one device period. Its audio must already be
-        measured (the audio thread never decodes a whole file)."""
+        measured (the audio thread never decodes a whole file). The inbox may be shared with
+        the next day's Live: a command not yet applied when this one stops waits for that."""
         ticket = Ticket(command)
-        with self._lock:
-            self._tickets[id(command)] = ticket
-        self._inbox.put(ticket)
+        self.inbox.put(ticket)
         return ticket
 
     def stop(self) -> None:
@@ -124,7 +123,7 @@ class Live:
         if until is not None:
             self._end = min(self._end, self.program.frame(until))
         self._follower.start()
-        self._outbox.put(([], self._events_at_start))
+        self._outbox.put(([], self._events_at_start, []))
         try:
             return self.sink.play(self._pull)
         finally:
@@ -139,28 +138,29 @@ class Live:
         """The device callback's work: apply commands, render the next block, hand over."""
         while True:
             try:
-                ticket = self._inbox.get_nowait()
+                ticket = self.inbox.get_nowait()
             except queue.Empty:
                 break
             self.playout.command(self.program.instant(), ticket.command)
+            self._applied.append(ticket)
         block = self.program.pull(min(count, self._end - self.program.pos))
         self._hand_over()
         return block
 
     def _hand_over(self) -> None:
         playout = self.playout
-        journal = playout.journal
+        journal, applied = playout.journal, self._applied
         events = playout.drain()
-        if journal or events:
-            playout.journal = []
-            self._outbox.put((journal or [], events))
+        if journal or events or applied:
+            playout.journal, self._applied = [], []
+            self._outbox.put((journal or [], events, applied))
 
     # -- the follower thread ---------------------------------------------------------------
 
     def _follow(self) -> None:
         self._publish()
         while (batch := self._outbox.get()) is not None:
-            inputs, events = batch
+            inputs, events, applied = batch
             for entry in inputs:
                 self._mirror.replay(entry)
             self._mirror.drain()  # the same events as `events`
@@ -173,10 +173,9 @@ class Live:
                     except Exception:
                         log.exception("an event subscriber failed on %s", type(event).__name__)
                 if isinstance(event, CommandApplied):
-                    with self._lock:
-                        ticket = self._tickets.pop(id(event.command), None)
-                    if ticket is not None:
-                        ticket.resolve(event)
+                    for ticket in applied:
+                        if ticket.command is event.command:
+                            ticket.resolve(event)
 
     def _publish(self) -> None:
         self.forecast = fresh = forecast(self._mirror)

@@ -2,41 +2,22 @@
 
 An engine turns already-normalised text into speech audio. The default is espeak-ng's
 Mandarin voice (offline, in-process); `piper` plays an operator-supplied neural voice model
-when the optional extra `mall-pa[piper]` is installed.
+when the optional extra `mall-pa[piper]` is installed. `VoiceSettings` and `ENGINES` live in
+`daemon.speech.settings` (for the config loader) and are re-exported here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
 from daemon.speech.audio import Audio
+from daemon.speech.settings import ENGINES, VoiceSettings
 
 __all__ = ["ENGINES", "EngineUnavailable", "SpeechEngine", "VoiceSettings", "open_engine"]
-
-ENGINES = ("espeak-ng", "piper")
 
 
 class EngineUnavailable(Exception):
     """The configured engine cannot run here; the message says what to install or fix."""
-
-
-@dataclass(frozen=True, slots=True)
-class VoiceSettings:
-    """How the voice sounds (B12: calm, moderate, clear).
-
-    rate: percent of the engine's normal speed (calm default 90).
-    pitch: 0-100, 50 is the voice's own (espeak-ng only; piper voices keep theirs).
-    volume: percent of the house speech level every rendering is levelled to.
-    model: the voice model file, for engines that need one (piper).
-    """
-
-    engine: str = "espeak-ng"
-    rate: int = 90
-    pitch: int = 50
-    volume: int = 100
-    model: Path | None = None
 
 
 class SpeechEngine(Protocol):

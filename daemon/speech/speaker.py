@@ -10,15 +10,16 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from daemon.speech.audio import Audio, concat, silence
 from daemon.speech.cache import RenderCache, cache_key, wav_seconds
-from daemon.speech.engines import SpeechEngine, VoiceSettings, open_engine
+from daemon.speech.engines import SpeechEngine, open_engine
 from daemon.speech.normalize import normalize
 from daemon.speech.phrasebank import PhraseBank
 from daemon.speech.recording import decode_recording_file
+from daemon.speech.settings import SpeechSettings
 from daemon.speech.wording import PageRequest, PagingRules, word_page
 
 __all__ = [
@@ -36,16 +37,6 @@ SPEECH_LEVEL_DB = -20.0  # voiced RMS of every rendering, before the volume sett
 LEAD = 0.15  # breath before and after
 PAUSE_BETWEEN_REPEATS = 1.0
 VERSION = "1"  # bump when rendering changes, so old cache entries are not reused
-
-
-@dataclass(frozen=True, slots=True)
-class SpeechSettings:
-    """The config's `[speech]` and `[paging]` sections."""
-
-    voice: VoiceSettings = field(default_factory=VoiceSettings)
-    paging: PagingRules = field(default_factory=PagingRules)
-    voice_pack: Path | None = None
-    cache_megabytes: int = 200
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from daemon import what_if
 from daemon.__main__ import main
-from daemon.catalog.events import load_events
 from daemon.catalog.load import load_catalog
 from daemon.dayplan import build_day_plan, emergency_presets
 from daemon.drivers.simulate import simulate
@@ -38,7 +38,7 @@ def test_example_day_keeps_every_rule(speaker: Speaker) -> None:
     catalog = load_catalog(ROOT / "mall-pa.toml")
     plan, notes = build_day_plan(catalog, date.fromisoformat(DAY), speaker)
     presets = emergency_presets(catalog, speaker)
-    commands = load_events(ROOT / "what-if.jsonl", plan.day, plan.zone, presets, speaker)
+    commands = what_if.commands(ROOT / "what-if.jsonl", plan.day, plan.zone, presets, speaker)
     assert violations(plan, simulate(plan, commands), commands) == []
     assert "christmas-draft: not approved by planning (B6), will not air" in notes
 
@@ -51,7 +51,8 @@ def test_durations_are_those_of_the_rendered_speech(speaker: Speaker) -> None:
     assert welcome.duration == rendered.duration
     assert welcome.script.audio is not None and welcome.script.audio.path == rendered.path
     presets = emergency_presets(catalog, speaker)
-    first = load_events(ROOT / "what-if.jsonl", plan.day, plan.zone, presets, speaker)[0].command
+    commands = what_if.commands(ROOT / "what-if.jsonl", plan.day, plan.zone, presets, speaker)
+    first = commands[0].command
     assert isinstance(first, Page) and first.audio is not None
     assert first.duration == first.audio.duration == speaker.page(REQUEST).duration
 

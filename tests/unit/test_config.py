@@ -180,7 +180,8 @@ def test_unknown_top_level_key_lists_the_known_ones(tmp_path: Path) -> None:
     [problem] = bad(tmp_path, "[library]", "[xyz]\na = 1\n[library]")
     assert (problem.where, problem.hint) == (
         "xyz",
-        "known keys: store, music, breaks, library, daemon, zones, speech, paging, audio",
+        "known keys: store, music, breaks, library, daemon, zones, speech, paging, audio, "
+        "api, hooks",
     )
 
 

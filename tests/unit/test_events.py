@@ -1,4 +1,5 @@
-"""load_events: JSON lines of pages and emergencies; every bad line is named with what to fix."""
+"""What-if events files: JSON lines of pages and emergencies read (daemon.catalog.events) and
+turned into commands (daemon.what_if); every bad line is named with what to fix."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from daemon.catalog.events import load_events
+from daemon import what_if
+from daemon.catalog.events import ClearLine, EmergencyLine, PageLine, read_events
 from daemon.catalog.problems import InputError, Problem
 from daemon.model import Clear, EmergencyCall, Page, Script, ScriptKind, Track
 from daemon.recurrence import local_instant
 from daemon.speech.audio import SPEECH_RATE, Audio
 from daemon.speech.speaker import LEAD, PAUSE_BETWEEN_REPEATS
+from daemon.speech.wording import PageRequest
 from tests.conftest import default_speaker
 
 DAY = date(2026, 11, 23)
@@ -41,7 +44,7 @@ SPEAKER = default_speaker()
 
 def problems_of(path: Path) -> list[Problem]:
     with pytest.raises(InputError) as caught:
-        load_events(path, DAY, ZONE, PRESETS, SPEAKER)
+        what_if.commands(path, DAY, ZONE, PRESETS, SPEAKER)
     return list(caught.value.problems)
 
 
@@ -67,7 +70,7 @@ def test_commands_sorted_by_time_comments_and_blank_lines_ignored(tmp_path: Path
         "  # an indented comment",
         PAGE + '"place": "一楼服务台", "id": "p1"}',
     )
-    commands = load_events(path, DAY, ZONE, PRESETS, SPEAKER)
+    commands = what_if.commands(path, DAY, ZONE, PRESETS, SPEAKER)
     assert [(c.at, c.line) for c in commands] == [
         (at(10, 15), 7),
         (at(12, 0, 30), 5),
@@ -88,7 +91,7 @@ def test_lost_child_pages_are_urgent_by_default(tmp_path: Path) -> None:
         '"urgent": false}',
         PAGE + '"place": "服务台", "urgent": true}',
     )
-    pages = [c.command for c in load_events(path, DAY, ZONE, PRESETS, SPEAKER)]
+    pages = [c.command for c in what_if.commands(path, DAY, ZONE, PRESETS, SPEAKER)]
     assert [(p.id, p.urgent) for p in pages if isinstance(p, Page)] == [
         ("page-3", True),
         ("page-1", True),
@@ -158,7 +161,8 @@ def test_emergency_naming_an_unknown_script_lists_the_known_ones(tmp_path: Path)
 def test_emergency_naming_an_unapproved_script(tmp_path: Path) -> None:
     path = write(tmp_path, '{"at": "10:00", "type": "emergency", "script": "power"}')
     with pytest.raises(InputError) as caught:
-        load_events(path, DAY, ZONE, {"fire": FIRE}, SPEAKER)  # presets hold approved scripts only
+        # presets hold approved scripts only
+        what_if.commands(path, DAY, ZONE, {"fire": FIRE}, SPEAKER)
     [problem] = caught.value.problems
     assert (problem.where, problem.expected, problem.found) == (
         "line 1.script",
@@ -201,7 +205,7 @@ def test_a_staff_page_with_a_title_is_refused_on_its_line(tmp_path: Path) -> Non
 
 
 def test_a_page_airs_for_as_long_as_its_rendered_speech(tmp_path: Path) -> None:
-    [command] = load_events(
+    [command] = what_if.commands(
         write(tmp_path, PAGE + '"place": "一楼服务台"}'), DAY, ZONE, {}, SPEAKER
     )
     page = command.command
@@ -277,7 +281,7 @@ def test_a_page_can_air_in_an_announcers_own_recording(tmp_path: Path) -> None:
     tone = np.sin(np.arange(2 * SPEECH_RATE) / SPEECH_RATE * 2 * np.pi * 200) * 0.2
     Audio(tone.astype(np.float32)).write_wav(tmp_path / "zhang.wav")
     line = PAGE + '"place": "一楼服务台", "recording": "zhang.wav", "recorded_by": "陈静"}'
-    [command] = load_events(write(tmp_path, line), DAY, ZONE, {}, SPEAKER)
+    [command] = what_if.commands(write(tmp_path, line), DAY, ZONE, {}, SPEAKER)
     page = command.command
     assert isinstance(page, Page) and page.recorded_by == "陈静"
     assert page.text == "来宾张先生,请听到广播后到一楼服务台。"
@@ -297,3 +301,22 @@ def test_a_recording_needs_its_announcer_and_must_be_usable(tmp_path: Path) -> N
          f"{tmp_path / 'noise.m4a'}: 「{tmp_path / 'noise.m4a'}」不是能识别的音频文件:"
          "请上传录好的录音(如 m4a、mp3、wav、ogg、webm)。", "not_audio"),
     ]  # fmt: skip
+
+
+def test_the_loader_only_loads_plain_requests(tmp_path: Path) -> None:
+    staff = '{"at": "11:00", "type": "page", "kind": "staff", "name": "王经理", "place": "总机"}'
+    path = write(
+        tmp_path,
+        PAGE + '"place": "一楼服务台", "recording": "zhang.wav", "recorded_by": "陈静"}',
+        '{"at": "12:00", "type": "emergency", "script": "flood"}',
+        CLEAR,
+        staff,
+    )
+    clear, page, refused, call = read_events(path, DAY, ZONE)  # any script id, nothing rendered
+    assert clear == ClearLine(at(10, 0), 3)
+    assert page == PageLine(
+        at(10, 15), 1, PageRequest("customer", "张", "先生", "一楼服务台"), "page-1", None,
+        tmp_path / "zhang.wav", "陈静",
+    )  # fmt: skip
+    assert isinstance(refused, PageLine) and refused.request.name == "王经理"  # B11 is not its job
+    assert call == EmergencyLine(at(12, 0), 2, "flood")

@@ -1,0 +1,152 @@
+"""The live station: today's `Live`, then tomorrow's, each day restored from the store.
+
+`run()` plays days until `stop()`: each day's plan is built (or taken ready-made from
+`prepare`, which the midnight chore calls ahead), the engine is restored from the store's
+log of that day (`recover`: after a crash or a restart only what really aired counts), and
+the day plays to the sink. One inbox outlives the days: a command that arrives while one
+day hands over to the next is applied by the next. Subscribers are attached to every day.
+As a `Station` it answers the desk from the day on air.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+
+from daemon.audio.sinks import Sink
+from daemon.catalog.load import Catalog
+from daemon.dayplan import build_day_plan
+from daemon.drivers.forecast import Forecast
+from daemon.drivers.live import Live, Subscriber, Ticket
+from daemon.model import Command, DayPlan, Instant, Script
+from daemon.recovery import recover
+from daemon.speech.speaker import Speaker
+from daemon.store import Store
+
+__all__ = ["Days"]
+
+log = logging.getLogger("mall-pa")
+
+STALL_SECONDS = 2.0  # no frames for this long: audio does not flow
+
+
+class Days:
+    def __init__(
+        self,
+        catalog: Catalog,
+        speaker: Speaker,
+        sink: Sink,
+        store: Store,
+        presets: dict[str, Script],
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.catalog, self.speaker, self.sink, self.store = catalog, speaker, sink, store
+        self.presets, self._clock = presets, clock
+        self._inbox: queue.SimpleQueue[Ticket] = queue.SimpleQueue()
+        self._subscribers: list[Subscriber] = []
+        self._stopped = threading.Event()
+        self._ready: dict[date, DayPlan] = {}
+        self._lock = threading.Lock()
+        self._plan = self._build(self.today())
+        self._live: Live | None = None
+        self._flow = (0, clock())  # (frames seen, when they last changed)
+
+    def today(self) -> date:
+        """The business day now, in the store's time zone (never the host's)."""
+        return datetime.fromtimestamp(self._clock(), self.catalog.config.store.timezone).date()
+
+    # -- the playing thread ----------------------------------------------------------------
+
+    def run(self, started: Callable[[Live], None] | None = None) -> None:
+        """Play days until stop(); `started(live)` is called as each day goes on air."""
+        while not self._stopped.is_set():
+            day = self.today()
+            plan = self._plan if self._plan.day == day else self._build(day)
+            recovery = recover(
+                self.store, plan, self.presets, self.speaker, self._clock(),
+                self.catalog.media.analysis,
+            )  # fmt: skip
+            live = Live(
+                plan, self.sink, self.catalog.config.audio, self.catalog.media.known,
+                recovery=recovery, clock=self._clock, inbox=self._inbox,
+            )  # fmt: skip
+            for subscriber in self._subscribers:
+                live.subscribe(subscriber)
+            with self._lock:
+                self._plan, self._live = plan, live
+            emergency = "an emergency" if recovery.emergency else "no emergency"
+            log.info("%s: on air (%d pages, %s taken up from the store)", day,
+                     len(recovery.pages), emergency)  # fmt: skip
+            if started is not None:
+                started(live)
+            live.run()
+            self.catalog.media.save()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self.sink.stop()
+
+    def prepare(self, day: date) -> None:
+        """Build `day`'s plan ahead (its speech rendered), so that midnight is instant."""
+        plan = self._build(day)
+        with self._lock:
+            self._ready[day] = plan
+
+    def _build(self, day: date) -> DayPlan:
+        with self._lock:
+            ready = self._ready.pop(day, None)
+        if ready is not None:
+            return ready
+        plan, notes = build_day_plan(self.catalog, day, self.speaker)
+        for note in notes:
+            log.info("%s: %s", day, note)
+        return plan
+
+    # -- the Station -----------------------------------------------------------------------
+
+    @property
+    def plan(self) -> DayPlan:
+        return self._plan
+
+    def now(self) -> Instant:
+        live = self._live
+        return self._clock() if live is None else live.program.instant()
+
+    def submit(self, command: Command) -> Ticket:
+        ticket = Ticket(command)
+        self._inbox.put(ticket)
+        return ticket
+
+    def forecast(self) -> Forecast:
+        live = self._live
+        return Forecast.empty(self._clock()) if live is None else live.forecast
+
+    def subscribe(self, subscriber: Subscriber) -> None:
+        self._subscribers.append(subscriber)
+        live = self._live
+        if live is not None:
+            live.subscribe(subscriber)
+
+    def sample(self) -> bool:
+        """Note how far the audio has come (the heartbeat chore calls this); True if it moved."""
+        frames = self._flow[0]
+        now, played = self._clock(), self.sink.frames
+        if played != frames:
+            self._flow = (played, now)
+            return True
+        return False
+
+    def audio_ok(self) -> tuple[bool, str]:
+        stalled = self._clock() - self._flow[1]
+        if self._live is None:
+            return False, "not on air yet"
+        if stalled > STALL_SECONDS + 2.0:
+            return False, f"no audio has left the mixer for {stalled:.0f} s"
+        return True, ""
+
+    def output(self) -> tuple[str, str]:
+        return self.sink.name, self.sink.warning

@@ -1,0 +1,184 @@
+"""A short-track store on disk and the real `mall-pa run` process around it, for end-to-end tests.
+
+The store is open all day (00:00-24:00) so that the tests run at any hour; its songs are
+3-4 s tones, its stings 0.3 s, on the null output device (real time, silent). `Running`
+starts the process, waits until /healthz answers, and talks to it over HTTP like a phone.
+Waiting here is for a real process in real time: each wait polls with a deadline.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+
+from tests.audio.tones import write_tone
+
+__all__ = ["Running", "make_store", "wait_for"]
+
+T = TypeVar("T")
+MALL_PA = Path(sys.executable).with_name("mall-pa")
+
+CONFIG = """
+[store]
+name = "测试店"
+timezone = "Asia/Shanghai"
+opening = "00:00"
+closing = "24:00"
+
+[[music.daypart]]
+name = "all-day"
+start = "00:00"
+end = "24:00"
+playlist = "playlist.m3u8"
+order = "sequential"
+
+[breaks]
+intro = "intro.wav"
+outro = "outro.wav"
+alert = "alert.wav"
+
+[library]
+scripts = "scripts"
+
+[audio]
+device = "null"
+
+[api]
+port = {port}
+
+[daemon]
+state_dir = "state"
+check_before_opening_minutes = 0
+pages_per_minute = 60
+"""
+
+FIRE = """
+id = "fire"
+kind = "emergency"
+title = "火警疏散"
+text = "请注意,请立即疏散。"
+approved_by = "安全部"
+approved_at = "2026-11-01"
+repeat_every_seconds = 6
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def make_store(folder: Path) -> Path:
+    """Write the short-track store into `folder`; returns its config."""
+    folder.mkdir(parents=True, exist_ok=True)
+    songs = []
+    for i, seconds in enumerate([3.0, 3.5, 4.0, 3.2]):
+        write_tone(folder / f"song{i}.wav", seconds, 220.0 + 110 * i)
+        songs.append(f"song{i}.wav")
+    (folder / "playlist.m3u8").write_text("\n".join(songs) + "\n", encoding="utf-8")
+    for name, freq in (("intro", 880.0), ("outro", 660.0), ("alert", 1000.0)):
+        write_tone(folder / f"{name}.wav", 0.3, freq)
+    (folder / "scripts").mkdir(exist_ok=True)
+    (folder / "scripts" / "fire.toml").write_text(FIRE, encoding="utf-8")
+    config = folder / "mall-pa.toml"
+    config.write_text(CONFIG.format(port=free_port()), encoding="utf-8")
+    return config
+
+
+def wait_for(what: str, probe: Callable[[], T | None], seconds: float = 20.0) -> T:
+    """Poll `probe` until it returns something, at most `seconds`; fail naming `what`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = probe()
+        if found is not None and found is not False:
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {seconds:g} s waiting for {what}")
+
+
+class Running:
+    """`mall-pa run` on `config`, its output in `log`."""
+
+    def __init__(self, config: Path) -> None:
+        self.config = config
+        port = int(config.read_text(encoding="utf-8").split("port = ")[1].split()[0])
+        self.base = f"http://127.0.0.1:{port}"
+        self.log = config.with_name(f"run-{time.monotonic_ns()}.log")
+        self.started = time.time()
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen(
+                [str(MALL_PA), "run", "--config", str(config)],
+                stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )  # fmt: skip
+        self.http = httpx.Client(base_url=self.base, timeout=10)
+        wait_for("/healthz", self._healthy, 30)
+
+    def _healthy(self) -> bool:
+        if self.process.poll() is not None:
+            raise AssertionError(f"mall-pa exited {self.process.returncode}:\n{self.output()}")
+        try:
+            return self.http.get("/healthz").status_code == 200
+        except httpx.TransportError:
+            return False
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def setup_link_token(self) -> str | None:
+        for line in self.output().splitlines():
+            if "/setup?token=" in line:
+                return line.rsplit("token=", 1)[1].strip()
+        return None
+
+    def login(self, name: str, password: str) -> dict[str, str]:
+        answer = self.http.post("/api/login", json={"name": name, "password": password})
+        assert answer.status_code == 200, answer.text
+        return {"Authorization": f"Bearer {answer.json()['token']}"}
+
+    def get(self, path: str, auth: dict[str, str]) -> Any:
+        answer = self.http.get(path, headers=auth)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    def post(self, path: str, body: dict[str, Any], auth: dict[str, str]) -> httpx.Response:
+        return self.http.post(path, json=body, headers=auth)
+
+    def kill(self) -> None:
+        """kill -9: no clean stop, no finally, nothing flushed but what was committed."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+        self.http.close()
+
+    def stop(self) -> int:
+        """SIGTERM, as systemd stops it; the exit status."""
+        self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(20)
+        self.http.close()
+        return code
+
+
+def user_add(config: Path, name: str, password: str, *roles: str, trained: bool = False) -> None:
+    args = [str(MALL_PA), "user", "add", name, "--config", str(config)]
+    args += [a for role in roles for a in ("--role", role)] + (["--trained"] if trained else [])
+    done = subprocess.run(args, input=password + "\n", capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+
+
+def asrun(running: Running, auth: dict[str, str]) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = running.get("/api/timeline", auth)["entries"]
+    return entries
+
+
+def dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=1)

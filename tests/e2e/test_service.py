@@ -1,0 +1,115 @@
+"""The real `mall-pa run` process on the null device: first run, pages, an emergency, a clean
+stop, and recovery after kill -9 (nothing taken lost, nothing doubled, the emergency back)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.running import Running, asrun, make_store, wait_for
+
+PAGE = {"kind": "customer", "name": "张", "honorific": "先生", "place": "一楼服务台"}
+OTHER = {"kind": "customer", "name": "李", "honorific": "小姐", "place": "二楼服务台"}
+ADMIN = ("王芳", "correct horse battery")
+
+
+def first_admin(running: Running) -> dict[str, str]:
+    token = wait_for("the setup link on the log", running.setup_link_token, 10)
+    name, password = ADMIN
+    body = {"token": token, "name": name, "password": password}
+    made = running.http.post("/api/setup", json=body)
+    assert made.status_code == 200, made.text
+    return {"Authorization": f"Bearer {made.json()['token']}"}
+
+
+def page_state(running: Running, auth: dict[str, str], page_id: str, state: str) -> Any:
+    def probe() -> Any:
+        page = running.get(f"/api/pages/{page_id}", auth)
+        return page if page["state"] == state else None
+
+    return wait_for(f"page {page_id} {state}", probe)
+
+
+def playing(running: Running, auth: dict[str, str], kind: str) -> Any:
+    def probe() -> Any:
+        now = running.get("/api/status", auth)["now_playing"]
+        return now if now is not None and now["kind"] == kind else None
+
+    return wait_for(f"{kind} on air", probe)
+
+
+def announcements(entries: list[dict[str, Any]], ref: str) -> list[dict[str, Any]]:
+    return [e for e in entries if e["kind"] == "announcement" and e["ref"] == ref]
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    return make_store(tmp_path / "store")
+
+
+def test_first_run_a_page_an_emergency_and_a_clean_stop(config: Path) -> None:
+    running = Running(config)
+    admin = first_admin(running)
+    assert running.setup_link_token() is not None
+    first_music = playing(running, admin, "music")
+    started = datetime.fromisoformat(first_music["started_at"]).timestamp()
+    assert started - running.started < 5.0  # music within 5 s of the process starting
+    sent = running.post("/api/pages", PAGE, admin)
+    assert sent.status_code == 202, sent.text
+    page = sent.json()
+    assert page["state"] == "queued" and page["position"] == 1 and page["eta_seconds"] < 10
+    aired = page_state(running, admin, page["id"], "aired")
+    assert aired["aired_at"] is not None
+    assert running.post("/api/emergency", {"script": "fire"}, admin).status_code == 202
+    playing(running, admin, "emergency")
+    assert running.get("/api/status", admin)["on_air"] is True
+    assert running.post("/api/emergency/clear", {}, admin).status_code == 200
+    playing(running, admin, "music")
+    assert running.stop() == 0  # SIGTERM: a clean stop
+    again = Running(config)
+    entries = asrun(again, again.login(*ADMIN))
+    assert len(announcements(entries, page["id"])) == 1
+    stopped = [e for e in entries if e["end"] <= entries[-1]["start"] and e["interrupted"]]
+    assert stopped, "the item on air at the stop is logged as interrupted"
+    assert again.stop() == 0
+
+
+def test_after_kill_9_every_page_airs_exactly_once_the_cut_one_again_in_full(
+    config: Path,
+) -> None:
+    running = Running(config)
+    admin = first_admin(running)
+    first = running.post("/api/pages", PAGE, admin).json()
+    second = running.post("/api/pages", OTHER, admin).json()
+    page_state(running, admin, first["id"], "on_air")
+    running.kill()
+    restarted = Running(config)
+    auth = restarted.login(*ADMIN)
+    for page in (first, second):
+        page_state(restarted, auth, page["id"], "aired")
+    entries = asrun(restarted, auth)
+    cut = announcements(entries, first["id"])
+    assert [e["interrupted"] for e in cut] == [True, False]  # on air at the kill, then in full
+    assert [e["interrupted"] for e in announcements(entries, second["id"])] == [False]
+    assert restarted.stop() == 0
+
+
+def test_an_emergency_active_at_kill_9_is_active_again_at_once_until_cleared(
+    config: Path,
+) -> None:
+    running = Running(config)
+    admin = first_admin(running)
+    assert running.post("/api/emergency", {"script": "fire"}, admin).status_code == 202
+    playing(running, admin, "emergency")
+    running.kill()
+    restarted = Running(config)
+    auth = restarted.login(*ADMIN)
+    status = restarted.get("/api/status", auth)
+    assert status["emergency"]["active"] is True and status["emergency"]["started_by"] == ADMIN[0]
+    assert status["now_playing"]["kind"] == "emergency"  # at once: no music first
+    assert restarted.post("/api/emergency/clear", {}, auth).status_code == 200
+    playing(restarted, auth, "music")
+    assert restarted.stop() == 0

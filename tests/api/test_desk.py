@@ -6,6 +6,7 @@ No test sleeps: the station's clock moves only when a test calls `advance`. What
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -25,6 +26,8 @@ from daemon.recorder import Recorder
 from daemon.recovery import recover
 from daemon.speech.speaker import Speaker
 from daemon.store import Store
+from daemon.views import PageIn
+from tests.audio.tones import write_m4a
 from tests.factory import at, emergency_script, make_plan
 
 CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
@@ -202,3 +205,45 @@ def test_after_a_crash_taken_pages_air_exactly_once_and_the_emergency_is_back(
     cut = [e for e in store.asrun(plan.day.isoformat()) if e.interrupted]
     assert cut and cut[-1].end <= crash + 1e-6  # logged as cut at the last heartbeat
     store.close()
+
+
+def test_a_trained_announcer_puts_their_own_recording_on_air(world: World, tmp_path: Path) -> None:
+    desk = world.login("desk")
+    page = world.client.post("/api/pages", json=PAGE, headers=desk).json()
+    recording = tmp_path / "voice.m4a"
+    write_m4a(recording, 2.0)
+    files = {"audio": ("voice.m4a", recording.read_bytes(), "audio/mp4")}
+    staff = world.login("staff")
+    refused = world.client.post(f"/api/pages/{page['id']}/recording", files=files, headers=staff)
+    assert refused.status_code == 403
+    sent = world.client.post(f"/api/pages/{page['id']}/recording", files=files, headers=desk)
+    assert sent.status_code == 200, sent.text
+    assert sent.json()["recorded_by"] == "desk" and sent.json()["state"] == "queued"
+    silent = {"audio": ("x.webm", b"not audio at all", "audio/webm")}
+    bad = world.client.post(f"/api/pages/{page['id']}/recording", files=silent, headers=desk)
+    assert bad.status_code == 422 and bad.json()["code"] == "recording_not_audio"
+    world.station.advance(sent.json()["eta_seconds"] + 20)
+    aired = [e for e in world.station.playout.timeline if e.ref == page["id"]]
+    assert [e.kind for e in aired] == [ItemKind.ANNOUNCEMENT]
+    assert world.store.page(page["id"]).recorded_by == "desk"  # type: ignore[union-attr]
+
+
+def test_the_event_feed_tells_a_phone_its_page_went_on_air(world: World) -> None:
+    user = world.desk.session_user(world.login("staff")["Authorization"][7:])
+    assert user is not None
+
+    async def watch() -> list[str]:
+        feed = world.desk.subscribe()
+        page, _ = world.desk.submit_page(
+            user[0], PageIn("customer", "张", "先生", "一楼服务台"), "::1"
+        )
+        world.station.advance((page.eta_seconds or 0) + 1)
+        seen: list[str] = []
+        async for event in feed:
+            if event.type == "page" and event.data["id"] == page.id:
+                seen.append(str(event.data["state"]))
+            if seen[-1:] == ["on_air"]:
+                feed.close()
+        return seen
+
+    assert asyncio.run(asyncio.wait_for(watch(), 5)) == ["queued", "on_air"]

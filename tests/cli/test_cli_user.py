@@ -17,30 +17,9 @@ from daemon.__main__ import main
 from daemon.accounts import Accounts
 from daemon.store import Store
 from daemon.views import LoginRefused
+from tests.cli.test_cli_errors import CONFIG as STORE_CONFIG
 
-CONFIG = """\
-[store]
-name = "测试店"
-timezone = "Asia/Shanghai"
-opening = "10:00"
-closing = "11:00"
-
-[[music.daypart]]
-name = "morning"
-start = "10:00"
-end = "11:00"
-playlist = "playlists/morning.m3u8"
-
-[breaks]
-intro = "stings/intro.wav"
-outro = "stings/outro.wav"
-
-[library]
-scripts = "scripts"
-
-[daemon]
-state_dir = "state"
-"""
+CONFIG = STORE_CONFIG + '\n[daemon]\nstate_dir = "state"\n'
 
 PASSWORD = "柜台-desk-2026"
 

@@ -148,7 +148,9 @@ class Chores:
             log.error("upkeep: %s", err)
             return
         self.catalog.media.save()
-        log.info("upkeep: database checkpointed, %d expired sessions removed", pruned)
+        left = self.days.speaker.cache.prune()
+        log.info("upkeep: database checkpointed, %d expired sessions removed, speech cache %.0f MB",
+                 pruned, left / 1e6)  # fmt: skip
 
 
 def _daily(at: datetime) -> CronTrigger:

@@ -68,6 +68,14 @@ class RenderCache:
                 self._total = self._evict(keep=path)
         return path
 
+    def prune(self) -> int:
+        """Evict beyond the bound now (the nightly upkeep); returns the bytes left."""
+        with self._lock:
+            if not self.folder.is_dir():
+                return 0
+            self._total = self._evict(keep=self.folder / "-")
+            return self._total
+
     def size(self) -> int:
         """Bytes used by cached files."""
         return (

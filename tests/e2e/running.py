@@ -79,8 +79,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def make_store(folder: Path) -> Path:
-    """Write the short-track store into `folder`; returns its config."""
+def make_store(folder: Path, scripts: dict[str, str] | None = None, tls: bool = False) -> Path:
+    """Write the short-track store into `folder`, with more `scripts` (name -> TOML text),
+    served over HTTPS with its own certificate if `tls`; returns its config."""
     folder.mkdir(parents=True, exist_ok=True)
     songs = []
     for i, seconds in enumerate([3.0, 3.5, 4.0, 3.2]):
@@ -91,8 +92,13 @@ def make_store(folder: Path) -> Path:
         write_tone(folder / f"{name}.wav", 0.3, freq)
     (folder / "scripts").mkdir(exist_ok=True)
     (folder / "scripts" / "fire.toml").write_text(FIRE, encoding="utf-8")
+    for name, text in (scripts or {}).items():
+        (folder / "scripts" / f"{name}.toml").write_text(text, encoding="utf-8")
     config = folder / "mall-pa.toml"
-    config.write_text(CONFIG.format(port=free_port()), encoding="utf-8")
+    text = CONFIG.format(port=free_port())
+    if tls:
+        text = text.replace("[api]\n", '[api]\ntls = "self-signed"\n')
+    config.write_text(text, encoding="utf-8")
     return config
 
 
@@ -110,18 +116,26 @@ def wait_for(what: str, probe: Callable[[], T | None], seconds: float = 20.0) ->
 class Running:
     """`mall-pa run` on `config`, its output in `log`."""
 
-    def __init__(self, config: Path) -> None:
+    def __init__(
+        self, config: Path, env: dict[str, str] | None = None, scheme: str = "http"
+    ) -> None:
         self.config = config
         port = int(config.read_text(encoding="utf-8").split("port = ")[1].split()[0])
-        self.base = f"http://127.0.0.1:{port}"
+        self.base = f"{scheme}://127.0.0.1:{port}"
         self.log = config.with_name(f"run-{time.monotonic_ns()}.log")
         self.started = time.time()
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(
                 [str(MALL_PA), "run", "--config", str(config)],
-                stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                stdout=out, stderr=subprocess.STDOUT,
+                env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
             )  # fmt: skip
-        self.http = httpx.Client(base_url=self.base, timeout=10)
+        verify: str | bool = True
+        if scheme == "https":  # the service makes its certificate at start: trust that one
+            cert = config.parent / "state" / "tls" / "mall-pa.crt"
+            wait_for("the service's certificate", lambda: cert.is_file() or None, 30)
+            verify = str(cert)
+        self.http = httpx.Client(base_url=self.base, timeout=10, verify=verify)
         wait_for("/healthz", self._healthy, 30)
 
     def _healthy(self) -> bool:

@@ -3,9 +3,11 @@ stop, and recovery after kill -9 (nothing taken lost, nothing doubled, the emerg
 
 from __future__ import annotations
 
-from datetime import datetime
+import socket
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -14,6 +16,25 @@ from tests.e2e.running import Running, asrun, make_store, wait_for
 PAGE = {"kind": "customer", "name": "张", "honorific": "先生", "place": "一楼服务台"}
 OTHER = {"kind": "customer", "name": "李", "honorific": "小姐", "place": "二楼服务台"}
 ADMIN = ("王芳", "correct horse battery")
+FIXED = """
+id = "soon"
+kind = "fixed"
+title = "固定播报"
+text = "欢迎光临。"
+approved_by = "企划部"
+approved_at = "2026-11-01"
+slots = ["{slot}"]
+"""
+CAMPAIGN = """
+id = "every-song"
+kind = "campaign"
+title = "活动"
+text = "今日特价。"
+approved_by = "企划部"
+approved_at = "2026-11-01"
+every_songs = 1
+max_per_day = 2
+"""
 
 
 def first_admin(running: Running) -> dict[str, str]:
@@ -50,8 +71,21 @@ def config(tmp_path: Path) -> Path:
     return make_store(tmp_path / "store")
 
 
-def test_first_run_a_page_an_emergency_and_a_clean_stop(config: Path) -> None:
-    running = Running(config)
+def test_first_run_a_page_an_emergency_and_a_clean_stop(config: Path, tmp_path: Path) -> None:
+    notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    notify.bind(str(tmp_path / "notify"))
+    notify.settimeout(20)
+    env = {  # the host's zone 20 h behind the store's: the day is still the store's own
+        "TZ": "Etc/GMT+12", "NOTIFY_SOCKET": str(tmp_path / "notify"), "WATCHDOG_USEC": "30000000",
+    }  # fmt: skip
+    running = Running(config, env)
+    heard: dict[str, str] = {}
+    while not {"READY", "STATUS", "WATCHDOG"} <= heard.keys():  # each within 20 s
+        key, _, value = notify.recv(4096).decode("utf-8").partition("=")
+        heard[key] = value
+    assert heard["READY"] == "1" and heard["WATCHDOG"] == "1"
+    assert heard["STATUS"].startswith("on air: ")
+    notify.close()
     admin = first_admin(running)
     assert running.setup_link_token() is not None
     first_music = playing(running, admin, "music")
@@ -112,4 +146,50 @@ def test_an_emergency_active_at_kill_9_is_active_again_at_once_until_cleared(
     assert status["now_playing"]["kind"] == "emergency"  # at once: no music first
     assert restarted.post("/api/emergency/clear", {}, auth).status_code == 200
     playing(restarted, auth, "music")
+    assert restarted.stop() == 0
+
+
+def test_https_with_the_services_own_certificate(tmp_path: Path) -> None:
+    config = make_store(tmp_path / "store", tls=True)
+    running = Running(config, scheme="https")
+    assert running.http.get("/healthz").status_code == 200  # verified against that certificate
+    served = running.http.get("/ca.crt")
+    cert = config.parent / "state" / "tls" / "mall-pa.crt"
+    assert served.status_code == 200 and served.content == cert.read_bytes()
+    assert "SHA-256 fingerprint" in running.output()
+    assert running.stop() == 0
+
+
+def test_after_kill_9_slots_that_aired_and_campaign_plays_are_not_aired_again(
+    tmp_path: Path,
+) -> None:
+    slot = datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(seconds=12)
+    scripts = {
+        "soon": FIXED.format(slot=f"{slot:%H:%M:%S}"),
+        "every-song": CAMPAIGN,
+    }
+    config = make_store(tmp_path / "store", scripts=scripts)
+    running = Running(config)
+    admin = first_admin(running)
+
+    def aired(entries: list[dict[str, Any]], ref: str) -> int:
+        return len([e for e in announcements(entries, ref) if not e["interrupted"]])
+
+    def both_done() -> bool:
+        entries = asrun(running, admin)
+        return aired(entries, "soon") == 1 and aired(entries, "every-song") == 2
+
+    wait_for("the slot and both campaign plays", both_done, 40)
+    running.kill()
+    restarted = Running(config)
+    auth = restarted.login(*ADMIN)
+
+    def songs() -> int:
+        return len([e for e in asrun(restarted, auth) if e["kind"] == "music"])
+
+    before = songs()
+    wait_for("three more songs after the restart", lambda: songs() >= before + 3 or None)
+    entries = asrun(restarted, auth)
+    assert aired(entries, "soon") == 1  # the slot aired before the crash: not again
+    assert aired(entries, "every-song") == 2  # its cap of 2 a day counts the plays before
     assert restarted.stop() == 0

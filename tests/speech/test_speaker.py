@@ -140,6 +140,18 @@ def test_cache_never_evicts_what_was_used_today(tmp_path: Path) -> None:
     assert cache.get("a") is None and cache.get("b") is not None
 
 
+def test_the_nightly_prune_evicts_what_a_day_left_over_the_bound(tmp_path: Path) -> None:
+    cache = RenderCache(tmp_path, max_bytes=96_100)
+    for key in ("a", "b", "c"):
+        cache.put(key, tone(1.0))
+    old = time.time() - 2 * 86_400
+    for key in ("a", "b"):
+        os.utime(cache.path(key), (old, old))
+    left = cache.prune()
+    assert cache.get("a") is None and cache.get("b") is None and cache.get("c") is not None
+    assert left == cache.size() <= cache.max_bytes
+
+
 def make_pack(folder: Path, phrases: list[str], seconds: float = 0.4) -> Path:
     folder.mkdir()
     for n, phrase in enumerate(phrases):

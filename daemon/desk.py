@@ -23,6 +23,7 @@ from daemon.desk_views import (
     page_in_of,
     page_view,
     parse_day,
+    queue_data,
     request_of,
     upcoming,
 )
@@ -292,9 +293,15 @@ class Desk:
         return page_view(record, history, station.forecast(), station.now(), station.plan.zone)
 
     def _publish(self, event: Event) -> None:
+        """Each event for the feeds; and whenever an item starts or a page changes, every
+        waiting page's place and ETA (the forecast is already the new one by then)."""
         shown = event_data(event, self.station.plan.zone)
-        if shown is not None:
-            self._broadcast.publish(*shown)
+        if shown is None:
+            return
+        self._broadcast.publish(*shown)
+        if shown[0] in ("item_started", "page"):
+            queue = queue_data(self.station.forecast(), self.station.now())
+            self._broadcast.publish("queue", queue)
 
 
 def _not_waiting(record: PageRecord) -> Conflict:

@@ -33,6 +33,7 @@ __all__ = [
     "page_in_of",
     "page_view",
     "parse_day",
+    "queue_data",
     "request_of",
     "upcoming",
 ]
@@ -120,6 +121,18 @@ def upcoming(forecast: Forecast, zone: ZoneInfo) -> tuple[UpcomingItem, ...]:
         )
         for u in forecast.upcoming
     )
+
+
+def queue_data(forecast: Forecast, now: Instant) -> dict[str, object]:
+    """Every waiting page's place, for the `queue` event: the phones' positions and ETAs."""
+    places = sorted(forecast.pages.items(), key=lambda p: p[1].position)
+    return {
+        "pages": [
+            {"id": page_id, "position": place.position, "airs_after": place.after,
+             "eta_seconds": None if place.starts is None else round(place.starts - now, 1)}
+            for page_id, place in places
+        ]
+    }  # fmt: skip
 
 
 def event_data(event: Event, zone: ZoneInfo) -> tuple[str, dict[str, object]] | None:

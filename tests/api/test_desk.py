@@ -232,6 +232,8 @@ def test_the_event_feed_tells_a_phone_its_page_went_on_air(world: World) -> None
     user = world.desk.session_user(world.login("staff")["Authorization"][7:])
     assert user is not None
 
+    queues: list[object] = []
+
     async def watch() -> list[str]:
         feed = world.desk.subscribe()
         page, _ = world.desk.submit_page(
@@ -242,8 +244,13 @@ def test_the_event_feed_tells_a_phone_its_page_went_on_air(world: World) -> None
         async for event in feed:
             if event.type == "page" and event.data["id"] == page.id:
                 seen.append(str(event.data["state"]))
+            if event.type == "queue":
+                queues.append(event.data["pages"])
             if seen[-1:] == ["on_air"]:
                 feed.close()
         return seen
 
     assert asyncio.run(asyncio.wait_for(watch(), 5)) == ["queued", "on_air"]
+    first = queues[0]
+    assert isinstance(first, list) and first[0]["position"] == 1 and first[0]["eta_seconds"] > 0
+    assert queues[-1] == []  # once it is on air, nothing waits

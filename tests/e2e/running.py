@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -130,11 +131,11 @@ class Running:
                 stdout=out, stderr=subprocess.STDOUT,
                 env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
             )  # fmt: skip
-        verify: str | bool = True
+        verify: ssl.SSLContext | bool = True
         if scheme == "https":  # the service makes its certificate at start: trust that one
             cert = config.parent / "state" / "tls" / "mall-pa.crt"
             wait_for("the service's certificate", lambda: cert.is_file() or None, 30)
-            verify = str(cert)
+            verify = ssl.create_default_context(cafile=str(cert))
         self.http = httpx.Client(base_url=self.base, timeout=10, verify=verify)
         wait_for("/healthz", self._healthy, 30)
 

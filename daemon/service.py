@@ -159,7 +159,7 @@ class Service:
         api = self.config.service.api
         host = "127.0.0.1" if api.host in ("0.0.0.0", "::", "") else api.host
         base = f"{self._scheme}://{host}:{api.port}"
-        log.info("the desk and the phones: %s/ (API: %s/docs)", base, base)
+        log.info("serving the API at %s/api/ (try it at %s/docs)", base, base)
         token = accounts.setup_token()
         if token is not None:
             log.warning("FIRST RUN: no administrator yet. Open this link once to create one:")

@@ -42,6 +42,7 @@ bench: $(MEDIA)
 	$(BIN)/python bench/render_hour.py
 	$(BIN)/python bench/live_cost.py
 	$(BIN)/python bench/emergency_latency.py
+	$(BIN)/python bench/callback_worst.py
 
 clean:
 	rm -rf $(VENV) music stings scripts_library/*.ogg .mall-pa .pytest_cache .mypy_cache .ruff_cache

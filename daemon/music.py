@@ -31,6 +31,13 @@ class _PartState:
     last: Track | None = None
     shortest: float = float("inf")  # the shortest playable song of the part
 
+    def __deepcopy__(self, memo: dict[int, object]) -> _PartState:
+        """The bag copied as a list of the same (frozen) tracks: a forecast's copy of an
+        engine costs a list copy per daypart, not a call per song."""
+        rng = random.Random()
+        rng.setstate(self.rng.getstate())
+        return _PartState(self.part, rng, self.cursor, list(self.bag), self.last, self.shortest)
+
 
 class MusicProgram:
     """Chooses songs; `next` reports unplayable songs it passed over so they can be logged."""

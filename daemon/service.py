@@ -18,6 +18,7 @@ import asyncio
 import logging
 import signal
 import socket
+import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
@@ -49,6 +50,7 @@ log = logging.getLogger("mall-pa")
 
 DATABASE = "mall-pa.db"
 AUDIO_WAIT = 5.0  # seconds for the first audio to flow before the service says it is ready
+SWITCH_INTERVAL = 0.0005  # seconds a thread may hold the GIL while another waits for it
 
 
 class ServiceError(Exception):
@@ -69,6 +71,9 @@ class Service:
 
     def run(self) -> int:
         """Serve and play until stopped; 0 after a clean stop."""
+        # The audio callback waits for the GIL whenever another thread holds it: at most
+        # this long, not Python's default 5 ms (half of a 10 ms period).
+        sys.setswitchinterval(SWITCH_INTERVAL)
         config, api = self.config, self.config.service.api
         listening = _listen(api.host, api.port)
         store = Store(config.state_dir / DATABASE)

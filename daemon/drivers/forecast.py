@@ -58,10 +58,13 @@ def forecast(playout: Playout, horizon: float = HORIZON) -> Forecast:
     snapshot = twin.engine.snapshot()
     waiting = [i.ref for i in snapshot.queue.pending if i.source is Source.PAGE]
     now, end = twin.now, twin.plan.day_end
+    # While an emergency is on, no page airs until someone clears it: looking further
+    # than the horizon could not place them, and would cost the audio thread its GIL.
+    reach = horizon if snapshot.emergency is not None else LIMIT
     upcoming: list[Upcoming] = []
     starts: dict[str, Instant] = {}
     while (at := twin.next_time()) is not None and at < end:
-        if at >= now + horizon and (len(starts) == len(waiting) or at >= now + LIMIT):
+        if at >= now + horizon and (len(starts) == len(waiting) or at >= now + reach):
             break
         twin.step()
         for event in twin.drain():

@@ -82,6 +82,8 @@ class Live:
         self._mirror = copy.deepcopy(self.playout, {id(plan): plan})
         self.playout.journal = []
         self.preloader = Preloader()
+        if plan.alert is not None and plan.alert.playable:
+            self.preloader.standby(plan.alert.path)
         self.program = Program(self.playout, origin, settings, measure, self.preloader.open)
         self.forecast: Forecast = Forecast.empty(origin)  # replaced, never mutated
         self.inbox: queue.SimpleQueue[Ticket] = queue.SimpleQueue() if inbox is None else inbox

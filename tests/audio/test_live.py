@@ -16,11 +16,12 @@ from daemon.audio.sinks import FakeSink, Pull, checked
 from daemon.catalog.media import MediaCache
 from daemon.drivers.live import Live
 from daemon.drivers.playout import Playout
+from daemon.drivers.preload import Preloader
 from daemon.events import PageChanged
 from daemon.model import Cancel, Clear, EmergencyCall, ItemKind, Page, Recovery
 from daemon.timeline import JsonlFile
 from tests.audio.test_render import SPEC
-from tests.audio.tones import ToneStore
+from tests.audio.tones import ToneStore, write_tone
 from tests.factory import at, emergency_script
 
 PERIOD = 480  # 10 ms, as the sound card asks
@@ -177,3 +178,29 @@ def test_the_next_file_is_opened_ahead_and_taken_at_the_boundary(tmp_path: Path)
     kinds = [e.kind for e in live.timeline]
     assert kinds[:2] == [ItemKind.MUSIC, ItemKind.MUSIC]
     assert (preloader.hits, preloader.misses) == (1, 1)  # the opening song was not preloaded
+
+
+def test_the_alert_tone_is_always_open_however_often_an_emergency_starts(tmp_path: Path) -> None:
+    alert = write_tone(tmp_path / "alert.wav", 0.5, 1000.0)
+    preloader = Preloader()
+    try:
+        preloader.standby(alert.path)
+        for _ in range(3):
+            wait_for_standby(preloader)
+            decoder = preloader.open(alert.path, 0)  # taken: a new one is opened behind it
+            assert len(decoder.read(480)) == 480
+            decoder.close()
+        assert (preloader.hits, preloader.misses) == (3, 0)
+        preloader.open(alert.path, 4800).close()  # not from the start: opened now
+        assert preloader.misses == 1
+    finally:
+        preloader.close()
+
+
+def wait_for_standby(preloader: Preloader) -> None:
+    """The preloader's thread opens the standby decoder; wait (bounded) until it has."""
+    for _ in range(1000):
+        if preloader.standing_by:
+            return
+        threading.Event().wait(0.005)
+    raise AssertionError("the standby decoder was never opened")

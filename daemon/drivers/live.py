@@ -124,8 +124,10 @@ class Live:
         """Play until `until` (default: the day's end) or stop(); returns the frames played."""
         if until is not None:
             self._end = min(self._end, self.program.frame(until))
-        self._follower.start()
         self._outbox.put(([], self._events_at_start, []))
+        self.program.prime()  # the first item's file is opened here, not in the callback
+        self._hand_over()
+        self._follower.start()
         try:
             return self.sink.play(self._pull)
         finally:

@@ -76,6 +76,10 @@ class Program:
                 self.playout.fail(self.instant(), failure)
         return out
 
+    def prime(self) -> None:
+        """Open the item on air now, before the device starts asking (not in its callback)."""
+        self._sync()
+
     def close(self) -> None:
         self.mixer.close()
 

@@ -2,9 +2,9 @@
 
 Contracts:
 
-- Passwords are hashed with argon2id (`argon2.PasswordHasher`, its defaults unless a hasher
-  is given) after NFKC normalisation (a phone's full-width digits are the desk's digits);
-  a hash that `needs_rehash` is replaced on the next successful login.
+- Passwords are hashed with argon2id (`argon2id()` unless a hasher is given), one at a time,
+  after NFKC normalisation (a phone's full-width digits are the desk's digits); a hash that
+  `needs_rehash` is replaced on the next successful login.
 - A session token is `secrets.token_urlsafe(32)`, stored only as its SHA-256 hex; it comes
   with a CSRF token and lasts `session_hours`.
 - Failed logins are counted per account name and per address (`daemon.throttle`); within
@@ -34,7 +34,14 @@ from daemon.store import DuplicateUser, SessionRecord, Store, UserRecord
 from daemon.throttle import Throttle
 from daemon.views import Forbidden, LoginRefused, NotFound, Refused, Role, SessionView, User
 
-__all__ = ["SETUP_ROLES", "Accounts", "normalize_name", "token_hash"]
+__all__ = ["SETUP_ROLES", "Accounts", "argon2id", "normalize_name", "token_hash"]
+
+
+def argon2id() -> PasswordHasher:
+    """OWASP's argon2id parameters (19 MiB, 2 passes): slow to guess, and light enough that
+    the desk PC keeps its memory for the audio (argon2-cffi's default takes 64 MiB a hash)."""
+    return PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
+
 
 SETUP_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR})
 _ROLE_VALUES = frozenset(r.value for r in Role)
@@ -104,7 +111,8 @@ class Accounts:
         session_hours: float = 12.0,
     ) -> None:
         self._store, self._clock = store, clock
-        self._hasher = hasher or PasswordHasher()
+        self._hasher = hasher or argon2id()
+        self._hashing = threading.Lock()  # one hash at a time: a login flood costs one's memory
         self._session_seconds = session_hours * 3600.0
         self._lock = threading.Lock()
         self._names, self._addresses = Throttle(), Throttle()
@@ -136,7 +144,7 @@ class Accounts:
         """Change a password and end that user's sessions. Raises Refused, NotFound."""
         password = _valid_password(password)
         rec = self._existing(name)
-        self._store.set_password(rec.id, self._hasher.hash(password))
+        self._store.set_password(rec.id, self._hash(password))
         ended = self._store.delete_sessions_of(rec.id)
         detail: dict[str, object] = {"sessions_ended": ended}
         self._store.audit(self._clock(), actor, address, "password_change", rec.name, detail)
@@ -197,7 +205,7 @@ class Accounts:
                               {"reason": "disabled"})  # fmt: skip
             raise LoginRefused("disabled", "这个账号已停用,请找管理员")
         if self._hasher.check_needs_rehash(rec.password_hash):
-            self._store.set_password(rec.id, self._hasher.hash(_secret(password)))
+            self._store.set_password(rec.id, self._hash(_secret(password)))
         session = self._open_session(rec, address, now)
         self._store.audit(now, rec.name, address, "login", rec.name)
         return session
@@ -274,9 +282,7 @@ class Accounts:
     ) -> UserRecord:
         name, password = _valid_name(name), _valid_password(password)
         try:
-            return self._store.add_user(
-                name, self._hasher.hash(password), roles, trained, self._clock()
-            )
+            return self._store.add_user(name, self._hash(password), roles, trained, self._clock())
         except DuplicateUser:
             raise Refused("name_taken", f"已经有叫「{name}」的用户了,请换个名字", "name") from None
 
@@ -290,13 +296,18 @@ class Accounts:
 
     def _verify(self, password_hash: str, password: str) -> bool:
         try:
-            return self._hasher.verify(password_hash, _secret(password))
+            with self._hashing:
+                return self._hasher.verify(password_hash, _secret(password))
         except (VerificationError, InvalidHashError):
             return False
 
+    def _hash(self, password: str) -> str:
+        with self._hashing:
+            return self._hasher.hash(password)
+
     def _dummy_hash(self) -> str:
         if self._dummy is None:  # two threads may both make one: harmless
-            self._dummy = self._hasher.hash(secrets.token_urlsafe(16))
+            self._dummy = self._hash(secrets.token_urlsafe(16))
         return self._dummy
 
 

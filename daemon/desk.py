@@ -155,7 +155,7 @@ class Desk:
         wanted = day or self.station.plan.day.isoformat()
         parse_day(wanted)
         records = self.store.pages(day=wanted, state=state, user_id=None if user.desk else user.id)
-        return [self._view(r) for r in records]
+        return list(self._views(records))
 
     def cancel_page(self, user: User, page_id: str, address: str) -> PageView:
         record = self._own(user, page_id)
@@ -242,7 +242,7 @@ class Desk:
             on_air=item is not None and item.kind in (ItemKind.ANNOUNCEMENT, ItemKind.EMERGENCY),
             now_playing=now_playing(forecast, zone),
             upcoming=upcoming(forecast, zone),
-            queue=tuple(self._view(r) for r in waiting),
+            queue=self._views(waiting),
             emergency=emergency_view(store.active_emergency(), zone),
             output=OutputView(device, ok, warning or problem),
             check=self.check,
@@ -288,9 +288,13 @@ class Desk:
         return record
 
     def _view(self, record: PageRecord) -> PageView:
+        return self._views([record])[0]
+
+    def _views(self, records: list[PageRecord]) -> tuple[PageView, ...]:
         station = self.station
-        history = self.store.page_events(record.id)
-        return page_view(record, history, station.forecast(), station.now(), station.plan.zone)
+        forecast, now, zone = station.forecast(), station.now(), station.plan.zone
+        histories = self.store.histories([r.id for r in records])
+        return tuple(page_view(r, histories[r.id], forecast, now, zone) for r in records)
 
     def _publish(self, event: Event) -> None:
         """Each event for the feeds; and whenever an item starts or a page changes, every

@@ -193,7 +193,9 @@ def _wait_for_audio(days: Days, on_air: threading.Event) -> bool:
 def _listen(host: str, port: int) -> socket.socket:
     """The listening socket, bound before anything starts (a port in use is a message)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP said outright: asyncio sets TCP_NODELAY only on sockets that say it, and
+    # without it a small answer waits for the client's delayed ACK (40 ms a request).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))

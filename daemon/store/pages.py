@@ -182,6 +182,21 @@ class PageStore(Database):
         with self._read() as conn:
             return [(float(a), str(s), str(r)) for a, s, r in conn.execute(sql, (page_id,))]
 
+    def histories(self, page_ids: list[str]) -> dict[str, list[tuple[float, str, str]]]:
+        """`page_events` of many pages in one query (the desk's queue)."""
+        found: dict[str, list[tuple[float, str, str]]] = {p: [] for p in page_ids}
+        if not page_ids:
+            return found
+        marks = ", ".join("?" * len(page_ids))
+        sql = (
+            f"SELECT page_id, at, state, reason FROM page_events WHERE page_id IN ({marks})"
+            " ORDER BY id"
+        )
+        with self._read() as conn:
+            for page_id, at, state, reason in conn.execute(sql, page_ids):
+                found[str(page_id)].append((float(at), str(state), str(reason)))
+        return found
+
     def unfinished_pages(self) -> list[PageRecord]:
         """Pages queued or on air, any day: what recovery queues again."""
         sql = f"SELECT {_COLUMNS} FROM pages WHERE state IN (?, ?)" + _ORDER

@@ -43,6 +43,9 @@ bench: $(MEDIA)
 	$(BIN)/python bench/live_cost.py
 	$(BIN)/python bench/emergency_latency.py
 	$(BIN)/python bench/callback_worst.py
+	$(BIN)/python bench/api_load.py
+	$(BIN)/python bench/emergency_http.py
+	$(BIN)/python bench/service_cost.py
 
 clean:
 	rm -rf $(VENV) music stings scripts_library/*.ogg .mall-pa .pytest_cache .mypy_cache .ruff_cache

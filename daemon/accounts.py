@@ -179,9 +179,9 @@ class Accounts:
         name_key, address_key = name[:_KEY_CHARS], address[:_KEY_CHARS]
         with self._lock:
             wait = max(self._names.wait(name_key, now), self._addresses.wait(address_key, now))
-            if wait <= 0:  # counted before the check, so that parallel guesses see each other
-                self._names.fail(name_key, now)
-                self._addresses.fail(address_key, now)
+            if wait <= 0:  # counted before the check, so that parallel guesses at one account
+                self._names.fail(name_key, now)  # see each other; an address (many people
+                # behind one Wi-Fi, logging in at once) counts only the failures it has made
         if wait > 0:
             retry = max(1, math.ceil(wait))
             self._store.audit(now, "", address, "login_failed", "", {"reason": "throttled"})
@@ -193,11 +193,12 @@ class Accounts:
             # an unknown name is not written down: it may be a password typed in the wrong box
             reason = "unknown_name" if rec is None else "bad_password"
             actor = "" if rec is None else rec.name
+            with self._lock:
+                self._addresses.fail(address_key, now)
             self._store.audit(now, actor, address, "login_failed", actor, {"reason": reason})
             raise LoginRefused("bad_credentials", "用户名或密码不对")
         with self._lock:  # the right password: not a failure after all
             self._names.undo(name_key, now)
-            self._addresses.undo(address_key, now)
             if not rec.disabled:
                 self._names.reset(name_key)
         if rec.disabled:

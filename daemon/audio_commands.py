@@ -22,7 +22,6 @@ from daemon.dayplan import build_day_plan, emergency_presets
 from daemon.drivers.render import render
 from daemon.model import ItemKind
 from daemon.recurrence import local_instant, parse_clock
-from daemon.service import Service, ServiceError
 from daemon.speech.speaker import open_speaker
 from daemon.store import StoreError
 from daemon.timeline import format_jsonl
@@ -115,6 +114,7 @@ def _run(catalog: Catalog, args: argparse.Namespace) -> int:
         level=logging.INFO, stream=sys.stdout, format="%(asctime)s %(levelname)s %(message)s"
     )
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per heartbeat
+    from daemon.service import Service, ServiceError  # the web stack: only `run` needs it
     service = Service(catalog, device=args.device, seconds=args.seconds)
     try:
         return service.run()

@@ -317,6 +317,27 @@ def test_parallel_guesses_are_counted_before_they_are_checked(accounts: Accounts
     assert sorted(codes) == ["bad_credentials"] * 5 + ["slow_down"] * 15
 
 
+def test_many_people_behind_one_address_log_in_at_once(accounts: Accounts) -> None:
+    names = [f"店员{i}" for i in range(8)]
+    for name in names:
+        accounts.add_user(name, PASSWORD, ["staff"], False, "王芳", "local")
+    codes: list[str] = []
+
+    def login(name: str) -> None:
+        try:
+            accounts.authenticate(name, PASSWORD, "192.168.1.1")  # the store's Wi-Fi
+            codes.append("ok")
+        except LoginRefused as err:
+            codes.append(err.code)
+
+    threads = [threading.Thread(target=login, args=(n,)) for n in names]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert codes == ["ok"] * 8
+
+
 def test_the_throttle_stays_small_under_a_flood() -> None:
     throttle = Throttle()
     rng = random.Random(1)

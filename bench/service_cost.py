@@ -1,0 +1,386 @@
+"""Benchmark: the whole service's CPU and memory while it plays and serves, beside Liquidsoap.
+
+    python bench/service_cost.py [--seconds 25] [--runs 3] [--quick] [--record]
+
+Target (issue 9): the service playing real recorded music and serving uses no more CPU
+than Liquidsoap playing the same songs, and stays under 150 MB resident.
+
+Each player runs as a process of its own, playing in real time to a silent output; each
+run plays the three one after another (ours, ours' playing part alone, Liquidsoap);
+figures are medians of --runs:
+- ours: the real `mall-pa run` on the benchmark store (bench/service_store.py: Debian's
+  extremetuxracer-data songs, Ogg Vorbis, stereo, 44.1 and 48 kHz, sequential; every file
+  decoded and resampled to 48 kHz stereo float32 by miniaudio, levelled by its loudness
+  gain) to the null device (paced by a timer, asking every 10 ms): the whole service, with
+  its API up (uvicorn), its SQLite store (a heartbeat written every 2 s), APScheduler's
+  chores, the follower and preload threads. Each run starts from a fresh state folder but
+  the media and speech caches (a first run: the admin is created through the setup link).
+  A client in this process then polls GET /api/status once a second, as a desk console
+  does, to the window's end. On air: /healthz answers 200 and the start-up check (which
+  decodes every file in full, once) has logged its result.
+- for scale, not a target: only the playing part of ours, `Live` on the same store's day
+  to `DeviceSink("null")` in a child of its own (this file, --live-child): no API, no
+  SQLite, no chores; the difference to the first is what serving costs. On air: the child
+  prints a line just before `Live.run()`.
+- reference: Liquidsoap (Debian's, installed with apt-get when missing) playing the same
+  files in the same order (playlist mode "normal") to `output.dummy`, its frame rate set to
+  48 kHz (`settings.frame.audio.samplerate`) so that it too resamples the 44.1 kHz songs to
+  48 kHz, with its default converter (it logs which: libsamplerate, quality "fast", a sinc
+  resampler: more work per sample than miniaudio's linear one with its 4th-order low-pass,
+  so on resampling ours does less and cleans less). It serves nothing. On air: its output's
+  on_start callback logs a line.
+The window opens 1 s after ours is ready, by then a second or two into its first song (its
+start-up check runs first); the other two open theirs as far into the playlist, so all
+three play the same stretch of the same songs (44.1 kHz songs, a song change, the 48 kHz
+one). Measured per process: CPU time (user + system, every thread) over --seconds, from
+/proc/PID/stat (10 ms ticks), as a share of one core; CPU over the whole life (start-up
+included) and peak RSS (ru_maxrss) from `os.wait4`. For ours also: VmHWM before and after
+its one sign-in and VmRSS at the window's end (/proc/PID/status), seconds of audio per
+second of wall time over the window (the audio clock in the polled status) and the polls'
+latency. Not measured: the polling client's own cost (it runs in this process), a sound
+card's driver (none: every output is silent and timer-paced).
+`--record` appends the results to bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+import miniaudio
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.live_cost import Cost, _cpu, ended  # noqa: E402
+from bench.render_hour import ensure_tool  # noqa: E402
+from bench.report import report  # noqa: E402
+from bench.service_store import BenchStore, ServiceProcess, build_store, nodelay_client  # noqa: E402
+
+ON_AIR = "mall-pa bench: liquidsoap on air"
+LIVE_ON_AIR = "mall-pa bench: live on air"
+CONVERTER = re.compile(r"Using samplerate converter: (\S+?)\.?$", re.MULTILINE)
+SETTLE = 1.0  # seconds after going on air before the measured window opens
+POLL = 1.0  # seconds between the desk console's GET /api/status
+
+
+@dataclass
+class Poll:
+    sent: float  # time.time()
+    took: float  # seconds
+    audio: float | None  # the status's `now` (the audio clock)
+    playing: str  # now_playing.ref
+
+
+@dataclass
+class OursCost:
+    cost: Cost
+    polls: list[Poll] = field(default_factory=list)
+    window: tuple[float, float] = (0.0, 0.0)  # time.time() at the window's ends
+    timeline: list[dict[str, object]] = field(default_factory=list)
+    memory: dict[str, float] = field(default_factory=dict)  # MB: VmHWM/VmRSS at moments
+    into: float = 0.0  # seconds into the playlist (its first song's start) at the window's start
+
+
+def memory(pid: int) -> tuple[float, float]:
+    """(VmRSS, VmHWM) of a running process, in MB."""
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+    )
+    rss, hwm = (int(fields[k].split()[0]) / 1024 for k in ("VmRSS", "VmHWM"))
+    return rss, hwm
+
+
+def live_child(config: Path) -> None:
+    """Only the playing part of the service: today's Live on the bench store, to the null
+    device, no API, no store, no chores (for scale); until SIGTERM."""
+    from daemon.audio.sinks import DeviceSink
+    from daemon.catalog.load import load_catalog
+    from daemon.dayplan import build_day_plan
+    from daemon.drivers.live import Live
+    from daemon.speech.speaker import open_speaker
+
+    catalog = load_catalog(config)
+    speaker = open_speaker(catalog.config.speech, catalog.config.state_dir)
+    zone = catalog.config.store.timezone
+    plan, _ = build_day_plan(catalog, datetime.now(zone).date(), speaker)
+    sink = DeviceSink("null")
+    live = Live(plan, sink, catalog.config.audio, catalog.media.known)
+    signal.signal(signal.SIGTERM, lambda *_: live.stop())
+    print(LIVE_ON_AIR, flush=True)
+    live.run()
+    sink.close()
+
+
+def reap(pid: int, seconds: float) -> tuple[int, resource.struct_rusage]:
+    """Wait for a child to end (SIGKILL after `seconds`); its exit status and rusage."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            return status, usage
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    _, status, usage = os.wait4(pid, 0)
+    return status, usage
+
+
+def poller(base: str, auth: dict[str, str], stop: threading.Event, out: list[Poll]) -> None:
+    with nodelay_client(base) as http:
+        while True:
+            sent, began = time.time(), time.perf_counter()
+            try:
+                answer = http.get("/api/status", headers=auth)
+                body = answer.json() if answer.status_code == 200 else {}
+            except httpx.HTTPError:
+                body = {}
+            took = time.perf_counter() - began
+            audio = datetime.fromisoformat(body["now"]).timestamp() if "now" in body else None
+            playing = (body.get("now_playing") or {}).get("ref", "")
+            out.append(Poll(sent, took, audio, str(playing)))
+            if stop.wait(max(0.0, POLL - took)):
+                return
+
+
+def run_ours(store: BenchStore, seconds: float) -> OursCost:
+    store.fresh()
+    began = time.perf_counter()
+    service = ServiceProcess(store)
+    pid, stop = service.pid, threading.Event()
+    polls: list[Poll] = []
+    watch: threading.Thread | None = None
+    marks: dict[str, float] = {}
+    try:
+        service.wait_ready()
+        marks["ready"] = memory(pid)[1]
+        with nodelay_client(store.base) as http:
+            auth = service.first_admin(http)
+        marks["signed"] = memory(pid)[1]
+        watch = threading.Thread(target=poller, args=(store.base, auth, stop, polls))
+        watch.start()
+        time.sleep(SETTLE)
+        cpu0, t0, w0 = _cpu(pid), time.perf_counter(), time.time()
+        time.sleep(seconds)
+        cpu1, t1, w1 = _cpu(pid), time.perf_counter(), time.time()
+        if ended(pid):
+            raise SystemExit(f"mall-pa ended early:\n{service.output()[-3000:]}")
+        marks["end"], marks["end_hwm"] = memory(pid)
+    finally:
+        stop.set()
+        if watch is not None:
+            watch.join(10)
+        if not ended(pid):
+            os.kill(pid, signal.SIGTERM)
+        status, usage = reap(pid, 20)
+        service.process.returncode = os.waitstatus_to_exitcode(status)
+    life = time.perf_counter() - began
+    days = sorted(store.state.glob("timeline-*.jsonl"))
+    timeline = [json.loads(line) for path in days for line in path.read_text().splitlines()]
+    offsets = [p.sent - p.audio for p in polls if p.audio is not None]
+    if not offsets or not timeline:
+        raise SystemExit("no status poll or no as-run entry: cannot place the window")
+    first_song = datetime.fromisoformat(str(timeline[0]["start"])).timestamp()
+    into = w0 - statistics.median(offsets) - first_song
+    cost = Cost(
+        (cpu1 - cpu0) / (t1 - t0),
+        usage.ru_utime + usage.ru_stime,
+        life,
+        usage.ru_maxrss / 1024,
+        service.output(),
+    )
+    return OursCost(cost, polls, (w0, w1), timeline, marks, into)
+
+
+def play(command: Sequence[str], on_air: str, seconds: float, settle: float) -> Cost:
+    """Start `command`, wait for `on_air` in its output, wait `settle`, measure `seconds`
+    (live_cost.py's way, with the settling time as an argument), stop it."""
+    began = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
+    )
+    seen: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        for line in process.stdout or ():
+            seen.append(line)
+            if on_air in line:
+                ready.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        if not ready.wait(60):
+            raise SystemExit(f"{command[0]} never went on air:\n{''.join(seen[-20:])}")
+        time.sleep(settle)
+        cpu0, t0 = _cpu(process.pid), time.perf_counter()
+        time.sleep(seconds)
+        cpu1, t1 = _cpu(process.pid), time.perf_counter()
+        if ended(process.pid):
+            raise SystemExit(f"{command[0]} ended early:\n{''.join(seen[-20:])}")
+    finally:
+        if not ended(process.pid):
+            process.send_signal(signal.SIGTERM)
+        status, usage = reap(process.pid, 20)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        reader.join(5)
+    life = time.perf_counter() - began
+    return Cost(
+        (cpu1 - cpu0) / (t1 - t0),
+        usage.ru_utime + usage.ru_stime,
+        life,
+        usage.ru_maxrss / 1024,
+        "".join(seen),
+    )
+
+
+def liquidsoap_script(folder: Path, songs: Sequence[Path]) -> Path:
+    playlist = folder / "songs.m3u"
+    playlist.write_text("".join(f"{song}\n" for song in songs), encoding="utf-8")
+    script = folder / "songs.liq"
+    script.write_text(
+        "settings.init.allow_root.set(true)\n"  # this machine's benchmarks run as root
+        "settings.log.stdout.set(true)\n"
+        "settings.log.file.set(false)\n"
+        "settings.frame.audio.samplerate.set(48000)\n"
+        f'on_air = fun () -> log.important("{ON_AIR}")\n'
+        f'output.dummy(fallible=true, on_start=on_air, playlist(mode="normal", "{playlist}"))\n',
+        encoding="utf-8",
+    )
+    return script
+
+
+def heard(songs: Sequence[Path], start: float, seconds: float) -> tuple[dict[int, float], int]:
+    """Seconds of each sample rate within [start, start + seconds) of the playlist played in
+    order from its first song (looping), and how many songs begin in there."""
+    out: dict[int, float] = {}
+    at, changes = 0.0, 0
+    while at < start + seconds:
+        for song in songs:
+            info = miniaudio.get_file_info(str(song))
+            overlap = min(at + info.duration, start + seconds) - max(at, start)
+            if overlap > 0:
+                out[info.sample_rate] = out.get(info.sample_rate, 0.0) + overlap
+                changes += at > start
+            at += info.duration
+    return out, changes
+
+
+def mix(seconds: dict[int, float]) -> str:
+    return ", ".join(f"{s:.0f} s at {rate / 1000:g} kHz" for rate, s in sorted(seconds.items()))
+
+
+def measure(seconds: float, runs: int) -> dict[str, str]:
+    installed = ensure_tool("liquidsoap", "liquidsoap")
+    version = subprocess.run(
+        ["liquidsoap", "--version"], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[0]
+    store = build_store()
+    ours: list[OursCost] = []
+    alone: list[Cost] = []
+    theirs: list[Cost] = []
+    live_cmd = [sys.executable, str(Path(__file__).resolve()), "--live-child", str(store.config)]
+    with tempfile.TemporaryDirectory(prefix="service-cost-") as scratch:
+        liq_cmd = ["liquidsoap", str(liquidsoap_script(Path(scratch), store.songs))]
+        for _ in range(runs):  # the others hear the stretch of the playlist ours heard
+            ours.append(run_ours(store, seconds))
+            into = max(SETTLE, ours[-1].into)
+            alone.append(play(live_cmd, LIVE_ON_AIR, seconds, into))
+            theirs.append(play(liq_cmd, ON_AIR, seconds, into))
+
+    def med(costs: Sequence[Cost], name: str) -> float:
+        return float(statistics.median(getattr(c, name) for c in costs))
+
+    mine = [o.cost for o in ours]
+    o_cpu, l_cpu = med(mine, "cpu_share"), med(theirs, "cpu_share")
+    o_rss, l_rss = med(mine, "peak_rss"), med(theirs, "peak_rss")
+    worst_rss = max(c.peak_rss for c in mine)
+    m = f"median of {runs}"
+
+    def line(costs: Sequence[Cost]) -> str:
+        return (
+            f"{med(costs, 'cpu_share') * 100:.1f}% of a core on air; whole life "
+            f"{med(costs, 'cpu_total'):.2f} s CPU in {med(costs, 'life'):.1f} s; "
+            f"peak RSS {med(costs, 'peak_rss'):.0f} MB"
+        )
+
+    pacing: list[float] = []
+    polls: list[float] = []
+    for run in ours:
+        w0, w1 = run.window
+        inside = [p for p in run.polls if p.audio is not None and w0 <= p.sent <= w1]
+        if len(inside) < 2:
+            raise SystemExit("too few status polls in the window to tell the pacing")
+        first, last = inside[0], inside[-1]
+        assert first.audio is not None and last.audio is not None
+        pacing.append((last.audio - first.audio) / (last.sent - first.sent))
+        polls += [p.took for p in run.polls]
+    into = statistics.median(max(SETTLE, o.into) for o in ours)
+    rates, changes = heard(store.songs, into, seconds)
+    marks = {k: statistics.median(o.memory[k] for o in ours) for k in ours[0].memory}
+    found = CONVERTER.search(theirs[0].output)
+    converter = found.group(1) if found else "not logged"
+    verdict = "met" if o_cpu <= l_cpu else "NOT met: ours is higher"
+    results = {
+        "what plays": f"{seconds:g} s measured on air (ours from 1 s after ready, the others "
+        "from as far into the same songs), the bench "
+        f"store's {len(store.songs)} songs in order (Vorbis, stereo, 44.1 and 48 kHz), both "
+        "resampling to 48 kHz, silent outputs paced in real time",
+        f"ours: `mall-pa run` (API up, GET /api/status every {POLL:g} s), {m}": line(mine),
+        f"for scale: only the playing part of ours (Live to the null device, no API, store "
+        f"or chores), {m}": line(alone),
+        f"reference: {version}, playlist to output.dummy at 48 kHz, {m}": line(theirs),
+        "what the window heard (the same stretch for the three)": f"from {into:.1f} s into "
+        f"the playlist: {mix(rates)}, {changes} song change(s); Liquidsoap's converter: "
+        f"{converter}",
+        "ours: seconds of audio per second of wall time (pacing)": f"{min(pacing):.3f}-"
+        f"{max(pacing):.3f}",
+        "ours: the desk console's GET /api/status": f"median {statistics.median(polls) * 1000:.1f}"
+        f" ms, max {max(polls) * 1000:.1f} ms over {len(polls)} polls",
+        "ratio CPU on air, ours / Liquidsoap, target <= 1": f"{o_cpu / l_cpu:.2f} ({verdict})",
+        "peak RSS, target ours < 150 MB": f"ours {o_rss:.0f} MB (largest of {runs}: "
+        f"{worst_rss:.0f} MB, {'met' if worst_rss < 150 else 'NOT met'}), Liquidsoap "
+        f"{l_rss:.0f} MB",
+        "ours: where the peak comes from (medians)": f"VmHWM {marks['ready']:.0f} MB on air "
+        f"before anyone signs in, {marks['signed']:.0f} MB after the one sign-in (the first "
+        f"admin's argon2id hash); resident at the window's end {marks['end']:.0f} MB",
+    }
+    for note in (installed, store.note):
+        if note:
+            results["note"] = note
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=25.0)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="one run of 5 s: a smoke run")
+    parser.add_argument("--record", action="store_true", help="append to bench/RESULTS.md")
+    parser.add_argument("--live-child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.live_child:
+        live_child(args.live_child)
+        return
+    if args.quick:
+        args.seconds, args.runs = 5.0, 1
+    report("service_cost.py", measure(args.seconds, args.runs), args.record)
+
+
+if __name__ == "__main__":
+    main()

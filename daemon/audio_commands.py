@@ -115,6 +115,7 @@ def _run(catalog: Catalog, args: argparse.Namespace) -> int:
     )
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per heartbeat
     from daemon.service import Service, ServiceError  # the web stack: only `run` needs it
+
     service = Service(catalog, device=args.device, seconds=args.seconds)
     try:
         return service.run()

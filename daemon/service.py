@@ -68,6 +68,7 @@ class Service:
         self.catalog, self.config = catalog, catalog.config
         self._device, self._seconds, self._clock = device, seconds, clock
         self.notifier = Notifier.from_environment()
+        self._scheme = "http"
 
     def run(self) -> int:
         """Serve and play until stopped; 0 after a clean stop."""
@@ -77,6 +78,7 @@ class Service:
         config, api = self.config, self.config.service.api
         listening = _listen(api.host, api.port)
         store = Store(config.state_dir / DATABASE)
+        sink = None
         try:
             speaker = open_speaker(config.speech, config.state_dir)
             sink = open_sink(self._device or config.audio.device)
@@ -96,7 +98,13 @@ class Service:
             chores = Chores(self.catalog, days, desk, store, accounts, self.notifier, self._clock)
             cert = key = None
             if api.self_signed:
-                made = ensure_self_signed(config.state_dir)
+                try:
+                    made = ensure_self_signed(config.state_dir)
+                except OSError as err:
+                    raise ServiceError(
+                        f"cannot make the HTTPS certificate in {config.state_dir}/tls "
+                        f"({err.strerror or err}): check daemon.state_dir and its permissions"
+                    ) from None
                 cert, key = made.cert_path, made.key_path
                 log.info("HTTPS certificate %s, SHA-256 fingerprint %s", cert,
                          made.fingerprint_sha256)  # fmt: skip
@@ -118,6 +126,8 @@ class Service:
             return 0 if server.started else 1
         finally:
             listening.close()
+            if sink is not None:
+                sink.close()
             store.close()
 
     def _lifespan(

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from datetime import date, datetime
 
-from daemon.audio.sinks import Sink
+from daemon.audio.sinks import DeviceError, Sink
 from daemon.catalog.load import Catalog
 from daemon.dayplan import build_day_plan
 from daemon.drivers.forecast import Forecast
@@ -83,8 +83,14 @@ class Days:
                      len(recovery.pages), emergency)  # fmt: skip
             if started is not None:
                 started(live)
-            live.run()
-            self.catalog.media.save()
+            try:
+                live.run()
+            except DeviceError as err:  # the card is gone: no more audio from this process
+                log.error("the output device failed: %s. No audio flows: /healthz says so and "
+                          "systemd's watchdog restarts the service", err)  # fmt: skip
+                return
+            finally:
+                self.catalog.media.save()
 
     def stop(self) -> None:
         self._stopped.set()

@@ -18,8 +18,8 @@ import logging
 import subprocess
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
 from datetime import time as wall_time
+from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -41,7 +41,7 @@ log = logging.getLogger("mall-pa")
 
 HEARTBEAT_SECONDS = 2.0
 HOOK_TIMEOUT = 30.0
-POWER_OFF_AFTER_CLOSING = timedelta(minutes=10)
+POWER_OFF_AFTER_CLOSING = 10 * 60.0  # seconds
 
 
 def run_hook(name: str, command: tuple[str, ...]) -> bool:
@@ -82,12 +82,9 @@ class Chores:
         service, store = config.service, config.store
         add = self.scheduler.add_job
         add(self.heartbeat, IntervalTrigger(seconds=HEARTBEAT_SECONDS), id="heartbeat")
-        check_at = datetime.combine(datetime.now().date(), store.opening) - timedelta(
-            minutes=service.check_minutes
-        )
-        add(self.before_opening, _daily(check_at), id="before-opening")
-        add(self.after_closing, _daily(_clock_after(store.closing, POWER_OFF_AFTER_CLOSING)),
-            id="after-closing")  # fmt: skip
+        check_at = _daily(store.opening, -service.check_minutes * 60)
+        add(self.before_opening, check_at, id="before-opening")
+        add(self.after_closing, _daily(store.closing, POWER_OFF_AFTER_CLOSING), id="after-closing")
         add(self.tomorrow, CronTrigger(hour=23, minute=50), id="tomorrow")
         add(self.upkeep, CronTrigger(hour=3, minute=30), id="upkeep")
         add(self.check, id="check-at-start")  # once, now
@@ -153,12 +150,9 @@ class Chores:
                  pruned, left / 1e6)  # fmt: skip
 
 
-def _daily(at: datetime) -> CronTrigger:
-    return CronTrigger(hour=at.hour, minute=at.minute)
-
-
-def _clock_after(clock: wall_time, delta: timedelta) -> datetime:
-    """The wall-clock time `delta` after `clock` (24:00 is midnight), for a daily trigger."""
-    if clock == wall_time.max:
-        return datetime.combine(datetime.now().date(), wall_time(0)) + delta
-    return datetime.combine(datetime.now().date(), clock) + delta
+def _daily(clock: wall_time, shift: float) -> CronTrigger:
+    """Every day at the store-local `clock` shifted by `shift` seconds (24:00 is midnight),
+    wrapping around midnight: wall-clock arithmetic, no date (and none of the host's)."""
+    seconds = 0 if clock == wall_time.max else clock.hour * 3600 + clock.minute * 60
+    minutes = int((seconds + shift) // 60) % (24 * 60)
+    return CronTrigger(hour=minutes // 60, minute=minutes % 60)

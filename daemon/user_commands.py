@@ -107,7 +107,7 @@ def _password() -> str:
 def _os_user() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # no login name (a container without /etc/passwd entry)
+    except (OSError, KeyError):  # no login name (a container without an /etc/passwd entry)
         return "unknown"
 
 

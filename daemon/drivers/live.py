@@ -174,8 +174,11 @@ class Live:
                 for subscriber in self._subscribers:
                     try:
                         subscriber(event)
-                    except Exception:
-                        log.exception("an event subscriber failed on %s", type(event).__name__)
+                    except Exception:  # one failing subscriber must not silence the others
+                        log.exception(
+                            "event subscriber %r failed on %s; the others still got it",
+                            subscriber, type(event).__name__,
+                        )  # fmt: skip
                 if isinstance(event, CommandApplied):
                     for ticket in applied:
                         if ticket.command is event.command:

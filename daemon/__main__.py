@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from daemon import what_if
@@ -43,12 +43,12 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     sim = commands.add_parser("simulate", help="print what will air all day, in moments")
     sim.add_argument("--config", type=Path, required=True, help="the store's mall-pa.toml")
-    sim.add_argument("--date", type=_day, default=date.today(), help="YYYY-MM-DD (default today)")
+    sim.add_argument("--date", type=_day, help="YYYY-MM-DD (default: the store's today)")
     sim.add_argument("--events", type=Path, help="JSON lines of pages and emergencies to play out")
     sim.add_argument("--format", choices=["jsonl", "table"], default="jsonl")
     check = commands.add_parser("check", help="check the store's files before opening (B1)")
     check.add_argument("--config", type=Path, required=True)
-    check.add_argument("--date", type=_day, default=date.today())
+    check.add_argument("--date", type=_day, help="YYYY-MM-DD (default: the store's today)")
     add_speech_commands(commands)
     add_audio_commands(commands, _day)
     add_user_commands(commands)
@@ -63,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "user":
             return run_user_command(args)
         catalog = load_catalog(args.config, verify=args.command == "check")
+        if getattr(args, "date", None) is None:  # the store's today, never the host's
+            args.date = datetime.now(catalog.config.store.timezone).date()
         speaker = open_speaker(catalog.config.speech, catalog.config.state_dir)
         if args.command == "simulate":
             return _simulate(catalog, speaker, args)

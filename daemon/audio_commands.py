@@ -35,7 +35,7 @@ def add_audio_commands(
     """Register `render` and `run`; `day` parses --date."""
     preview = commands.add_parser("render", help="render a window of a day to a WAV file")
     preview.add_argument("--config", type=Path, required=True)
-    preview.add_argument("--date", type=day, default=date.today())
+    preview.add_argument("--date", type=day, help="YYYY-MM-DD (default: the store's today)")
     preview.add_argument("--from", dest="start", default=None, help="HH:MM (default: opening)")
     preview.add_argument("--to", dest="end", default=None, help="HH:MM (default: an hour later)")
     preview.add_argument("--events", type=Path, help="JSON lines of pages and emergencies")

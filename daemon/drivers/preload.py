@@ -26,6 +26,7 @@ class Preloader:
         self._lock = threading.Lock()
         self._ready: tuple[Path, Decoder] | None = None
         self._standby: tuple[Path, Decoder] | None = None  # always open: the alert tone
+        self.standing_by = threading.Event()  # set while the standby decoder waits to be taken
         self.ready = threading.Event()  # set while an opened file waits to be taken
         self.hits = self.misses = 0
         self._thread = threading.Thread(target=self._work, name="preload", daemon=True)
@@ -34,11 +35,6 @@ class Preloader:
     def prepare(self, path: Path) -> None:
         """Open `path` soon (returns at once)."""
         self._wanted.put(path)
-
-    @property
-    def standing_by(self) -> bool:
-        """A standby decoder is open and waiting."""
-        return self._standby is not None
 
     def standby(self, path: Path) -> None:
         """Keep a decoder of `path` open at all times, opened again as soon as it is taken:
@@ -57,6 +53,7 @@ class Preloader:
                 return ready[1]
             if standby is not None and standby[0] == path and offset == 0:
                 self._standby = None
+                self.standing_by.clear()
                 self._wanted.put((path,))
                 self.hits += 1
                 return standby[1]
@@ -82,6 +79,7 @@ class Preloader:
             if isinstance(wanted, tuple):
                 with self._lock:
                     old, self._standby = self._standby, (path, decoder)
+                    self.standing_by.set()
                 if old is not None:
                     old[1].close()
             else:

@@ -186,7 +186,7 @@ def test_the_alert_tone_is_always_open_however_often_an_emergency_starts(tmp_pat
     try:
         preloader.standby(alert.path)
         for _ in range(3):
-            wait_for_standby(preloader)
+            assert preloader.standing_by.wait(10)  # the preloader's thread has opened it
             decoder = preloader.open(alert.path, 0)  # taken: a new one is opened behind it
             assert len(decoder.read(480)) == 480
             decoder.close()
@@ -195,12 +195,3 @@ def test_the_alert_tone_is_always_open_however_often_an_emergency_starts(tmp_pat
         assert preloader.misses == 1
     finally:
         preloader.close()
-
-
-def wait_for_standby(preloader: Preloader) -> None:
-    """The preloader's thread opens the standby decoder; wait (bounded) until it has."""
-    for _ in range(1000):
-        if preloader.standing_by:
-            return
-        threading.Event().wait(0.005)
-    raise AssertionError("the standby decoder was never opened")

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import signal
 import statistics
 import subprocess
@@ -94,8 +95,22 @@ def ended(pid: int) -> bool:
     return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
 
 
-def play(command: Sequence[str], on_air: str, seconds: float) -> Cost:
-    """Start `command`, wait for `on_air` in its output, measure `seconds`, stop it."""
+def reap(pid: int, seconds: float) -> tuple[int, resource.struct_rusage]:
+    """Wait for a child to end (SIGKILL after `seconds`); its exit status and rusage."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            return status, usage
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    _, status, usage = os.wait4(pid, 0)
+    return status, usage
+
+
+def play(command: Sequence[str], on_air: str, seconds: float, settle: float = SETTLE) -> Cost:
+    """Start `command`, wait for `on_air` in its output, wait `settle`, measure `seconds`,
+    stop it."""
     began = time.perf_counter()
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
@@ -115,7 +130,7 @@ def play(command: Sequence[str], on_air: str, seconds: float) -> Cost:
     try:
         if not ready.wait(60):
             raise SystemExit(f"{command[0]} never went on air:\n{''.join(seen[-20:])}")
-        time.sleep(SETTLE)
+        time.sleep(settle)
         cpu0, t0 = _cpu(process.pid), time.perf_counter()
         time.sleep(seconds)
         cpu1, t1 = _cpu(process.pid), time.perf_counter()
@@ -124,7 +139,7 @@ def play(command: Sequence[str], on_air: str, seconds: float) -> Cost:
     finally:
         if not ended(process.pid):
             process.send_signal(signal.SIGTERM)
-        _, status, usage = os.wait4(process.pid, 0)
+        status, usage = reap(process.pid, 20)
         process.returncode = os.waitstatus_to_exitcode(status)
         reader.join(5)
     life = time.perf_counter() - began
@@ -138,9 +153,9 @@ def play(command: Sequence[str], on_air: str, seconds: float) -> Cost:
 
 
 def liquidsoap_script(folder: Path, songs: Sequence[Path]) -> Path:
-    playlist = folder / "evening.m3u"
+    playlist = folder / "songs.m3u"
     playlist.write_text("".join(f"{song}\n" for song in songs), encoding="utf-8")
-    script = folder / "evening.liq"
+    script = folder / "songs.liq"
     script.write_text(
         "settings.init.allow_root.set(true)\n"  # this machine's benchmarks run as root
         "settings.log.stdout.set(true)\n"

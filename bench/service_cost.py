@@ -48,7 +48,6 @@ import argparse
 import json
 import os
 import re
-import resource
 import signal
 import statistics
 import subprocess
@@ -67,12 +66,11 @@ import miniaudio
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.live_cost import Cost, _cpu, ended  # noqa: E402
+from bench.live_cost import ON_AIR, Cost, _cpu, ended, liquidsoap_script, play, reap  # noqa: E402
 from bench.render_hour import ensure_tool  # noqa: E402
 from bench.report import report  # noqa: E402
 from bench.service_store import BenchStore, ServiceProcess, build_store, nodelay_client  # noqa: E402
 
-ON_AIR = "mall-pa bench: liquidsoap on air"
 LIVE_ON_AIR = "mall-pa bench: live on air"
 CONVERTER = re.compile(r"Using samplerate converter: (\S+?)\.?$", re.MULTILINE)
 SETTLE = 1.0  # seconds after going on air before the measured window opens
@@ -125,19 +123,6 @@ def live_child(config: Path) -> None:
     print(LIVE_ON_AIR, flush=True)
     live.run()
     sink.close()
-
-
-def reap(pid: int, seconds: float) -> tuple[int, resource.struct_rusage]:
-    """Wait for a child to end (SIGKILL after `seconds`); its exit status and rusage."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        done, status, usage = os.wait4(pid, os.WNOHANG)
-        if done:
-            return status, usage
-        time.sleep(0.05)
-    os.kill(pid, signal.SIGKILL)
-    _, status, usage = os.wait4(pid, 0)
-    return status, usage
 
 
 def poller(base: str, auth: dict[str, str], stop: threading.Event, out: list[Poll]) -> None:
@@ -204,65 +189,6 @@ def run_ours(store: BenchStore, seconds: float) -> OursCost:
         service.output(),
     )
     return OursCost(cost, polls, (w0, w1), timeline, marks, into)
-
-
-def play(command: Sequence[str], on_air: str, seconds: float, settle: float) -> Cost:
-    """Start `command`, wait for `on_air` in its output, wait `settle`, measure `seconds`
-    (live_cost.py's way, with the settling time as an argument), stop it."""
-    began = time.perf_counter()
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
-    )
-    seen: list[str] = []
-    ready = threading.Event()
-
-    def read() -> None:
-        for line in process.stdout or ():
-            seen.append(line)
-            if on_air in line:
-                ready.set()
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    try:
-        if not ready.wait(60):
-            raise SystemExit(f"{command[0]} never went on air:\n{''.join(seen[-20:])}")
-        time.sleep(settle)
-        cpu0, t0 = _cpu(process.pid), time.perf_counter()
-        time.sleep(seconds)
-        cpu1, t1 = _cpu(process.pid), time.perf_counter()
-        if ended(process.pid):
-            raise SystemExit(f"{command[0]} ended early:\n{''.join(seen[-20:])}")
-    finally:
-        if not ended(process.pid):
-            process.send_signal(signal.SIGTERM)
-        status, usage = reap(process.pid, 20)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        reader.join(5)
-    life = time.perf_counter() - began
-    return Cost(
-        (cpu1 - cpu0) / (t1 - t0),
-        usage.ru_utime + usage.ru_stime,
-        life,
-        usage.ru_maxrss / 1024,
-        "".join(seen),
-    )
-
-
-def liquidsoap_script(folder: Path, songs: Sequence[Path]) -> Path:
-    playlist = folder / "songs.m3u"
-    playlist.write_text("".join(f"{song}\n" for song in songs), encoding="utf-8")
-    script = folder / "songs.liq"
-    script.write_text(
-        "settings.init.allow_root.set(true)\n"  # this machine's benchmarks run as root
-        "settings.log.stdout.set(true)\n"
-        "settings.log.file.set(false)\n"
-        "settings.frame.audio.samplerate.set(48000)\n"
-        f'on_air = fun () -> log.important("{ON_AIR}")\n'
-        f'output.dummy(fallible=true, on_start=on_air, playlist(mode="normal", "{playlist}"))\n',
-        encoding="utf-8",
-    )
-    return script
 
 
 def heard(songs: Sequence[Path], start: float, seconds: float) -> tuple[dict[int, float], int]:

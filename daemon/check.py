@@ -2,7 +2,9 @@
 
 Every song of the playlists, every sting and every approved script's audio (recorded or
 rendered speech) is decoded in full, whatever the cache says; the output device is opened
-and fed a moment of silence. The report names each failure; the exit status is 1 if any.
+and fed a moment of silence. A script approved after the day checked is a failure (B6: it
+does not air that day, and the date is most likely a typo). The report names each failure;
+the exit status is 1 if any.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 
+from daemon import approval
 from daemon.audio.format import Block, silence
 from daemon.audio.sinks import DeviceError, open_sink
 from daemon.catalog.load import Catalog
@@ -39,8 +42,10 @@ def inspect(catalog: Catalog, speaker: Speaker, day: date) -> Report:
     began = time.perf_counter()
     plan, notes = build_day_plan(catalog, day, speaker)
     presets = emergency_presets(catalog, speaker)
-    notes += _voice_pack_notes(speaker)
-    failures: list[str] = []
+    late = [s for s in catalog.scripts if approval.approved_later(s, day)]
+    held = {approval.note(s, day) for s in late}  # said in full by the failure instead
+    notes = [n for n in notes if n not in held] + _voice_pack_notes(speaker)
+    failures = [str(approval.problem(s, day)) for s in late]
     seconds = 0.0
 
     def need(what: str, track: Track | None) -> None:

@@ -2,8 +2,10 @@
 
 `build_day_plan(catalog, day)` resolves every wall-clock rule of that date (opening and
 closing, dayparts, fixed slots, campaign windows) to instants in the store's time zone,
-keeps only approved scripts (B6), and returns the plan with notes for the desk: slots
-that fall outside business hours, scripts that will not air and why.
+keeps only scripts approved on or before that date (B6: `daemon.approval`), and returns the
+plan with notes for the desk: slots that fall outside business hours, scripts that will not
+air and why. Emergency presets are approved scripts whatever their date (an evacuation
+order must be able to air); `mall-pa check` names a wrong date on them.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import replace
 from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
+from daemon import approval
 from daemon.catalog.load import Catalog
 from daemon.catalog.media import MediaCache
 from daemon.model import (
@@ -83,6 +86,9 @@ def build_day_plan(catalog: Catalog, day: date, speaker: Speaker) -> tuple[DayPl
     for script in catalog.scripts:
         if not script.approved:
             notes.append(f"{script.id}: not approved by planning (B6), will not air")
+            continue
+        if script.kind is not ScriptKind.EMERGENCY and approval.approved_later(script, day):
+            notes.append(approval.note(script, day))
             continue
         if script.kind is not ScriptKind.EMERGENCY:
             script = on_air(script, speaker, catalog.media)

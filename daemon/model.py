@@ -148,6 +148,10 @@ class Script(_Value):
         """B6: only scripts approved by the planning department ever air."""
         return bool(self.approved_by) and self.approved_at is not None
 
+    def approved_on(self, day: date) -> bool:
+        """B6 by date: approved, on or before `day`. A script airs from its approval day on."""
+        return self.approved and self.approved_at is not None and self.approved_at <= day
+
 
 @dataclass(frozen=True, slots=True)
 class Daypart(_Value):

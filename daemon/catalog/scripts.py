@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from datetime import time
 from pathlib import Path
 
 from daemon.catalog.fields import Fields, describe, read_toml
@@ -177,6 +178,22 @@ def _script(
 def _fixed(f: Fields, base: Script) -> Script:
     times = f.texts("slots", 'a list of times like ["10:30", "15:30"]')
     slots = [f.clock_value("slots", v) for v in times]
+    first: dict[time, str] = {}
+    for typed, slot in zip(times, slots, strict=True):
+        if slot is None:
+            continue
+        if slot in first:
+            earlier = first[slot]
+            same = (
+                f'"{typed}" twice' if typed == earlier else f'"{earlier}" and "{typed}", one time'
+            )
+            f.problem(
+                "slots",
+                "each time once",
+                same,
+                "remove the repeated time: a fixed script airs once at each of its slots (B4)",
+            )
+        first.setdefault(slot, typed)
     if not f.table.get("slots"):
         f.problem(
             "slots",

@@ -4,14 +4,20 @@
 record (fixed template words, honorifics, listed places) and parts only synthesis can say
 (names, plates, free-text places, notes). A request that breaks a rule raises `PageRefused`
 with an English code and a Chinese message that says exactly what to change.
+
+Every typed value is tidied first (`daemon.speech.spelling`: widths folded, invisible
+characters dropped, spaces collapsed and none between CJK characters); the rules check the
+tidied value and the tidied value is what airs. A staff page's forbidden words are found
+whatever the spelling: spaced out, with zero-width characters, full-width or traditional.
 """
 
 from __future__ import annotations
 
 import re
 import string
-import unicodedata
 from dataclasses import dataclass, field
+
+from daemon.speech.spelling import ForbiddenWords, controls, tidy
 
 __all__ = [
     "DEFAULT_FORBIDDEN",
@@ -134,9 +140,11 @@ def word_page(request: PageRequest, rules: PagingRules) -> WordedPage:
 
 
 def _clean(key: str, value: str) -> str:
-    if any(unicodedata.category(c) in ("Cc", "Cf") for c in value):
+    """The value as it airs (tidied), or PageRefused if a control character is left in it."""
+    text = tidy(value)
+    if controls(text):
         raise PageRefused("control_chars", key, f"{_HEADERS[key]}里有看不见的控制字符,请重新输入。")
-    return unicodedata.normalize("NFKC", value).strip()
+    return text
 
 
 def _check(key: str, value: str, rules: PagingRules, kind: str) -> None:
@@ -146,14 +154,14 @@ def _check(key: str, value: str, rules: PagingRules, kind: str) -> None:
     if _URL.search(value):
         raise PageRefused("url", key, f"{header}里不能有网址,广播念不出网址。")
     if kind == "staff" and key in ("name", "note"):
-        for word in sorted(rules.forbidden, key=len, reverse=True):
-            if word in value:
-                raise PageRefused(
-                    "title_or_department",
-                    key,
-                    f"找本公司同事时不要称呼头衔或部门(「{word}」):"
-                    f"只说「本公司×××先生/小姐」(B11),请删去「{word}」。",
-                )
+        word = ForbiddenWords.of(rules.forbidden).find(value)
+        if word is not None:
+            raise PageRefused(
+                "title_or_department",
+                key,
+                f"找本公司同事时不要称呼头衔或部门(「{word}」):"
+                f"只说「本公司×××先生/小姐」(B11),请删去「{word}」。",
+            )
     if key == "name":
         _check_name(value, rules)
     elif key == "honorific" and value not in rules.honorifics:

@@ -148,6 +148,27 @@ def test_bad_slot(tmp_path: Path) -> None:
     )
 
 
+REPEATED = "remove the repeated time: a fixed script airs once at each of its slots (B4)"
+
+
+def test_a_slot_listed_twice(tmp_path: Path) -> None:
+    assert one(tmp_path, edit(FIXED, '["10:05", "15:30"]', '["10:05", "15:30", "10:05"]')) == (
+        "slots",
+        "each time once",
+        '"10:05" twice',
+        REPEATED,
+    )
+
+
+def test_the_same_slot_written_two_ways(tmp_path: Path) -> None:
+    assert one(tmp_path, edit(FIXED, '["10:05", "15:30"]', '["10:05", "15:30:00", "15:30"]')) == (
+        "slots",
+        "each time once",
+        '"15:30:00" and "15:30", one time',
+        REPEATED,
+    )
+
+
 def test_slot_without_quotes(tmp_path: Path) -> None:
     assert one(tmp_path, edit(FIXED, '"15:30"', "1530")) == (
         "slots",

@@ -48,4 +48,5 @@ bench: $(MEDIA)
 	$(BIN)/python bench/service_cost.py
 
 clean:
-	rm -rf $(VENV) music stings scripts_library/*.ogg .mall-pa .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) music stings scripts_library/*.ogg .mall-pa .pytest_cache .mypy_cache .ruff_cache \
+		tests/browser/artifacts

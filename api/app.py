@@ -33,6 +33,7 @@ __all__ = ["JSON_BODY_LIMIT", "BodyLimit", "SecurityHeaders", "create_app"]
 JSON_BODY_LIMIT = 64 * 1024
 BODY_LIMITS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"^/api/pages/[^/]+/recording/?$"), RECORDING_BODY_LIMIT),
+    (re.compile(r"^/api/pages/recorded/?$"), RECORDING_BODY_LIMIT),
 )
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]

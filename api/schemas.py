@@ -25,8 +25,10 @@ __all__ = [
     "MeOut",
     "NowPlayingOut",
     "OutputOut",
+    "PageKindOut",
     "PageOut",
     "PageRequest",
+    "PagingFormOut",
     "PresetOut",
     "PreviewOut",
     "SessionOut",
@@ -159,6 +161,22 @@ class PageOut(_Out):
     finished_at: str | None
     reason: str
     recorded_by: str
+
+
+class PageKindOut(_Out):
+    kind: str
+    label: str
+    fields: list[str]
+    urgent: bool
+
+
+class PagingFormOut(_Out):
+    kinds: list[PageKindOut]
+    honorifics: list[str]
+    places: list[str]
+    free_places: bool
+    limits: dict[str, int]
+    repeat: int
 
 
 class PresetOut(_Out):

@@ -19,7 +19,9 @@ from daemon.views import (
     Health,
     PageIn,
     PageView,
+    PagingForm,
     PresetView,
+    RecordingIn,
     SessionView,
     StatusView,
     User,
@@ -60,16 +62,26 @@ class Control(Protocol):
 
     # -- pages (B11) -------------------------------------------------------------------------
 
+    def paging_form(self) -> PagingForm:
+        """The kinds of page, their fields, the honorifics and places the rules accept."""
+        ...
+
     def preview_page(self, user: User, page: PageIn) -> str:
         """The exact words that would be read. Raises Refused(code, message, field)."""
         ...
 
     def submit_page(
-        self, user: User, page: PageIn, address: str, idempotency_key: str | None = None
+        self,
+        user: User,
+        page: PageIn,
+        address: str,
+        idempotency_key: str | None = None,
+        recording: RecordingIn | None = None,
     ) -> tuple[PageView, bool]:
         """(the page, True if created now); a retry with the same key, or the same page by the
-        same person within 2 minutes, returns the first (False). Raises Refused, TooMany,
-        Conflict (outside business hours), Busy."""
+        same person within 2 minutes, returns the first (False). With `recording`, the
+        trained announcer's own voice airs from the start (B7). Raises Refused, TooMany,
+        Conflict (outside business hours), Forbidden (a recording, not trained), Busy."""
         ...
 
     def page(self, user: User, page_id: str) -> PageView:

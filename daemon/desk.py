@@ -13,6 +13,8 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from datetime import time as dt_time
 
 from daemon.accounts import Accounts
 from daemon.desk_views import (
@@ -22,6 +24,7 @@ from daemon.desk_views import (
     now_playing,
     page_in_of,
     page_view,
+    paging_form,
     parse_day,
     queue_data,
     request_of,
@@ -33,10 +36,11 @@ from daemon.feeds import Broadcast, EventFeed
 from daemon.model import Cancel, Clear, Command, EmergencyCall, ItemKind, Page, Script, Track
 from daemon.paging import Measure, make_page, preview
 from daemon.recurrence import format_local
+from daemon.speech.audio import Audio
 from daemon.speech.recording import RecordingRefused, decode_recording
 from daemon.speech.speaker import Speaker
 from daemon.speech.wording import PageRefused
-from daemon.store import DuplicatePage, PageRecord, Store
+from daemon.store import DuplicatePage, EmergencyRecord, PageRecord, Store
 from daemon.timeline import entry_json
 from daemon.views import (
     Busy,
@@ -50,7 +54,9 @@ from daemon.views import (
     PageIn,
     PageState,
     PageView,
+    PagingForm,
     PresetView,
+    RecordingIn,
     Refused,
     SessionView,
     StatusView,
@@ -107,6 +113,9 @@ class Desk:
 
     # -- pages -------------------------------------------------------------------------------
 
+    def paging_form(self) -> PagingForm:
+        return paging_form(self.speaker.rules)
+
     def preview_page(self, user: User, page: PageIn) -> str:
         try:
             return preview(request_of(page), self.speaker.rules)
@@ -114,9 +123,16 @@ class Desk:
             raise Refused(refusal.code, refusal.message, refusal.field) from None
 
     def submit_page(
-        self, user: User, page: PageIn, address: str, idempotency_key: str | None = None
+        self,
+        user: User,
+        page: PageIn,
+        address: str,
+        idempotency_key: str | None = None,
+        recording: RecordingIn | None = None,
     ) -> tuple[PageView, bool]:
         store, now = self.store, self._clock()
+        if recording is not None and not user.trained:
+            raise _not_trained()
         if idempotency_key is not None:
             earlier = store.page_by_key(user.id, idempotency_key)
             if earlier is not None:
@@ -131,11 +147,12 @@ class Desk:
         if not plan.opening <= now < plan.closing:
             raise Conflict("closed", "营业时间以外不能找人广播(B16),紧急情况请用紧急广播。")
         page_id = f"p{plan.day:%Y%m%d}-{secrets.token_hex(4)}"
-        made = self._make(page, page_id, user)
+        audio = None if recording is None else _decoded(recording)
+        made = self._make(page, page_id, user, audio)
         record = PageRecord(
             page_id, plan.day.isoformat(), made.kind, made.text, made.urgent, made.duration,
             now, user.name, user.id, fields_of(page), str(made.audio.path if made.audio else ""),
-            "", idempotency_key, PageState.QUEUED.value, now, "",
+            made.recorded_by, idempotency_key, PageState.QUEUED.value, now, "",
         )  # fmt: skip
         try:
             store.add_page(record)
@@ -171,14 +188,11 @@ class Desk:
         self, user: User, page_id: str, data: bytes, filename: str, address: str
     ) -> PageView:
         if not user.trained:
-            raise Forbidden("not_trained", "只有受过训练的播音员才能用自己的录音播出(B7)。")
+            raise _not_trained()
         record = self._own(user, page_id)
         if record.state != PageState.QUEUED:
             raise _not_waiting(record)
-        try:
-            audio = decode_recording(data, name=filename or "录音")
-        except RecordingRefused as refusal:
-            raise Refused(f"recording_{refusal.code}", refusal.message, "audio") from None
+        audio = _decoded(RecordingIn(data, filename))
         rendered = self.speaker.page(request_of(page_in_of(record.request)), audio)
         if self._measure is not None:
             self._measure(rendered.path)
@@ -243,7 +257,7 @@ class Desk:
             now_playing=now_playing(forecast, zone),
             upcoming=upcoming(forecast, zone),
             queue=self._views(waiting),
-            emergency=emergency_view(store.active_emergency(), zone),
+            emergency=emergency_view(self._latest_emergency(), zone),
             output=OutputView(device, ok, warning or problem),
             check=self.check,
         )
@@ -254,6 +268,16 @@ class Desk:
         zone = self.station.plan.zone
         return [entry_json(e, zone) for e in self.store.asrun(wanted)]
 
+    def _latest_emergency(self) -> EmergencyRecord | None:
+        """The emergency on now, else the last one of the day (cleared: who and when)."""
+        active = self.store.active_emergency()
+        if active is not None:
+            return active
+        plan = self.station.plan
+        midnight = datetime.combine(plan.day, dt_time(), plan.zone).timestamp()
+        today = self.store.emergencies(since=midnight)
+        return today[-1] if today else None
+
     def subscribe(self) -> EventFeed:
         return self._broadcast.feed()
 
@@ -263,11 +287,12 @@ class Desk:
 
     # -- inside ------------------------------------------------------------------------------
 
-    def _make(self, page: PageIn, page_id: str, user: User) -> Page:
+    def _make(self, page: PageIn, page_id: str, user: User, recording: Audio | None) -> Page:
         try:
             return make_page(
                 self.speaker, request_of(page), page_id, urgent=page.urgent,
-                requested_by=user.name, measure=self._measure,
+                requested_by=user.name, recording=recording, recorded_by=user.name,
+                measure=self._measure,
             )  # fmt: skip
         except PageRefused as refusal:
             raise Refused(refusal.code, refusal.message, refusal.field) from None
@@ -308,7 +333,26 @@ class Desk:
             self._broadcast.publish("queue", queue)
 
 
+def _not_trained() -> Forbidden:
+    return Forbidden("not_trained", "只有受过训练的播音员才能用自己的录音播出(B7)。")
+
+
+def _decoded(recording: RecordingIn) -> Audio:
+    try:
+        return decode_recording(recording.data, name=recording.filename or "录音")
+    except RecordingRefused as refusal:
+        raise Refused(f"recording_{refusal.code}", refusal.message, "audio") from None
+
+
 def _not_waiting(record: PageRecord) -> Conflict:
     if record.state == PageState.ON_AIR:
         return Conflict("on_air", "这条广播正在播出,会播完为止(B12),不能取消或更换。")
-    return Conflict("not_queued", f"这条广播已经不在排队中(状态:{record.state})。")
+    state = _STATE_WORDS.get(record.state, record.state)
+    return Conflict("not_queued", f"这条广播已经不在排队中:{state}。")
+
+
+_STATE_WORDS: dict[str, str] = {
+    PageState.AIRED: "已经播出",
+    PageState.CANCELLED: "已经取消",
+    PageState.SKIPPED: "未能播出",
+}

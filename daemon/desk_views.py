@@ -13,14 +13,23 @@ from daemon.drivers.forecast import Forecast
 from daemon.events import EmergencyChanged, Event, ItemEnded, ItemStarted, PageChanged
 from daemon.model import Instant, ItemKind
 from daemon.recurrence import format_local
-from daemon.speech.wording import PageRequest
+from daemon.speech.wording import (
+    NAME_LIMIT,
+    NOTE_LIMIT,
+    PLACE_LIMIT,
+    PageRequest,
+    PagingRules,
+    template_fields,
+)
 from daemon.store import EmergencyRecord, PageRecord
 from daemon.views import (
     EmergencyView,
     NowPlaying,
     PageIn,
+    PageKind,
     PageState,
     PageView,
+    PagingForm,
     Refused,
     UpcomingItem,
 )
@@ -32,6 +41,7 @@ __all__ = [
     "now_playing",
     "page_in_of",
     "page_view",
+    "paging_form",
     "parse_day",
     "queue_data",
     "request_of",
@@ -172,6 +182,28 @@ def event_data(event: Event, zone: ZoneInfo) -> tuple[str, dict[str, object]] | 
             return kind, {"script": script_id, "title": title, "at": format_local(at, zone)}
         case _:
             return None
+
+
+KIND_LABELS = {"customer": "来宾", "staff": "本公司", "lost_child": "走失儿童", "vehicle": "寻车"}
+_FIELD_ORDER = ("name", "honorific", "plate", "place")
+PLATE_LIMIT = 20  # as the API takes it: 粤B·12345F with room for the typist's spaces
+
+
+def paging_form(rules: PagingRules) -> PagingForm:
+    """The phone form for these rules: each template's kind with the fields it fills."""
+    kinds = tuple(
+        PageKind(
+            kind,
+            KIND_LABELS.get(kind, kind),
+            tuple(f for f in _FIELD_ORDER if f in template_fields(template)),
+            kind == "lost_child",
+        )
+        for kind, template in rules.templates.items()
+    )
+    limits = {"name": NAME_LIMIT, "place": PLACE_LIMIT, "note": NOTE_LIMIT, "plate": PLATE_LIMIT}
+    return PagingForm(
+        kinds, rules.honorifics, rules.places, rules.free_places, limits, rules.repeat
+    )
 
 
 def request_of(page: PageIn) -> PageRequest:

@@ -174,11 +174,26 @@ class Service:
         api = self.config.service.api
         host = "127.0.0.1" if api.host in ("0.0.0.0", "::", "") else api.host
         base = f"{self._scheme}://{host}:{api.port}"
-        log.info("serving the API at %s/api/ (try it at %s/docs)", base, base)
+        log.info("the desk console: %s/desk   the phone page: %s/", base, base)
+        lan = _lan_address() if api.host in ("0.0.0.0", "::", "") else None
+        if lan is not None:
+            log.info("phones on the store's network: %s://%s:%d/", self._scheme, lan, api.port)
+        log.info("the API: %s/api/ (try it at %s/docs)", base, base)
         token = accounts.setup_token()
         if token is not None:
             log.warning("FIRST RUN: no administrator yet. Open this link once to create one:")
             log.warning("    %s/setup?token=%s", base, token)
+
+
+def _lan_address() -> str | None:
+    """This PC's address on its network (no packet is sent: a UDP socket only picks a route)."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("10.255.255.255", 1))
+            address = str(probe.getsockname()[0])
+    except OSError:
+        return None
+    return None if address.startswith("127.") else address
 
 
 def _after_uvicorn_stops() -> None:

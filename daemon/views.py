@@ -28,9 +28,12 @@ __all__ = [
     "NowPlaying",
     "OutputView",
     "PageIn",
+    "PageKind",
     "PageState",
     "PageView",
+    "PagingForm",
     "PresetView",
+    "RecordingIn",
     "Refused",
     "Role",
     "SessionView",
@@ -203,6 +206,36 @@ class EventView:
     type: str  # item_started, item_ended, page, emergency_started, emergency_cleared
     data: dict[str, object] = field(default_factory=dict)
     id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PageKind:
+    """One kind of page the phone offers: its label, the fields it asks for, in order."""
+
+    kind: str  # customer, staff, lost_child, vehicle
+    label: str  # 来宾, 本公司, 走失儿童, 寻车
+    fields: tuple[str, ...]  # of name, honorific, place, plate (note is always optional)
+    urgent: bool  # urgent unless asked otherwise (a lost child)
+
+
+@dataclass(frozen=True, slots=True)
+class PagingForm:
+    """What the phone page needs to offer a page the rules will take (B11)."""
+
+    kinds: tuple[PageKind, ...]
+    honorifics: tuple[str, ...]
+    places: tuple[str, ...]  # the store's list, offered as buttons
+    free_places: bool  # also any other place up to `limits["place"]` characters
+    limits: dict[str, int]  # the most characters each field may hold
+    repeat: int  # each page is read this many times
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingIn:
+    """A trained announcer's recording of a page (B7), as uploaded."""
+
+    data: bytes
+    filename: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import auth, emergency, events, pages, status, timeline
+from api.routes import auth, emergency, events, pages, paging, status, timeline, web
 
 __all__ = ["ROUTERS"]
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
+    paging.router,
     pages.router,
     emergency.router,
     status.router,
     timeline.router,
     events.router,
+    web.router,
 )

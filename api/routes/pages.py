@@ -13,13 +13,14 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Header, Path, Query, Response, UploadFile
-from pydantic import AfterValidator
+from fastapi import APIRouter, File, Form, Header, Path, Query, Response, UploadFile
+from fastapi.exceptions import RequestValidationError
+from pydantic import AfterValidator, ValidationError
 
 from api.deps import JSON_ONLY, Address, ControlDep, Pager, Recorder
 from api.errors import ApiError, too_large_message
 from api.schemas import DATE_PATTERN, PageOut, PageRequest, PreviewOut, check_date, errors
-from daemon.views import PageIn, PageState, PageView
+from daemon.views import PageIn, PageState, PageView, RecordingIn
 
 __all__ = [
     "IDEMPOTENCY_PATTERN",
@@ -92,6 +93,39 @@ def submit(
     return page_out(page)
 
 
+@router.post(
+    "/recorded",
+    status_code=202,
+    responses={
+        200: {"model": PageOut, "description": "A retry: the page taken the first time"},
+        **errors(400, 401, 403, 409, 413, 422, 429, 503),
+    },
+    form_limits={"max_files": 4, "max_fields": 100},
+)
+def submit_recorded(
+    page: Annotated[str, Form(max_length=4096, description="The page, as JSON (PageRequest)")],
+    audio: Annotated[UploadFile, File(description="The recording (webm, ogg, m4a, mp3, wav)")],
+    user: Recorder,
+    control: ControlDep,
+    address: Address,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> PageOut:
+    """Take a page read in the trained announcer's own voice (B7), from the start: nothing
+    airs in the standard voice first. Otherwise as `POST /api/pages`."""
+    try:
+        body = PageRequest.model_validate_json(page)
+    except ValidationError as invalid:
+        raise RequestValidationError(
+            [{**e, "loc": ("body", "page", *e["loc"])} for e in invalid.errors()]
+        ) from None
+    recording = RecordingIn(_read_recording(audio), (audio.filename or "")[:200])
+    taken, created = control.submit_page(user, _page_in(body), address, idempotency_key, recording)
+    response.status_code = 202 if created else 200
+    response.headers["Location"] = f"/api/pages/{quote(taken.id, safe='')}"
+    return page_out(taken)
+
+
 @router.get("", responses=errors(401, 403, 422, 503))
 def list_pages(
     user: Pager,
@@ -128,10 +162,14 @@ def record_page(
     address: Address,
 ) -> PageOut:
     """Air the trained announcer's own recording of this page (B7), at most 30 MB."""
+    data, filename = _read_recording(audio), (audio.filename or "")[:200]
+    return page_out(control.record_page(user, page_id, data, filename, address))
+
+
+def _read_recording(audio: UploadFile) -> bytes:
     if audio.size is not None and audio.size > MAX_RECORDING_BYTES:
         raise ApiError(413, "too_large", too_large_message(MAX_RECORDING_BYTES))
     data = audio.file.read(MAX_RECORDING_BYTES + 1)
     if len(data) > MAX_RECORDING_BYTES:
         raise ApiError(413, "too_large", too_large_message(MAX_RECORDING_BYTES))
-    filename = (audio.filename or "")[:200]
-    return page_out(control.record_page(user, page_id, data, filename, address))
+    return data

@@ -33,9 +33,12 @@ from daemon.views import (
     NowPlaying,
     OutputView,
     PageIn,
+    PageKind,
     PageState,
     PageView,
+    PagingForm,
     PresetView,
+    RecordingIn,
     Refused,
     Role,
     SessionView,
@@ -278,16 +281,35 @@ class FakeControl:
             raise Refused("bad_plate", "车牌号格式不对,例如 沪A12345", "plate")
         return f"车牌号为{page.plate}的车主,请听到广播后到{page.place}。{note}"
 
+    def paging_form(self) -> PagingForm:
+        with self.lock:
+            self._fail()
+            kinds = (
+                PageKind("customer", "来宾", ("name", "honorific", "place"), False),
+                PageKind("staff", "本公司", ("name", "honorific", "place"), False),
+                PageKind("lost_child", "走失儿童", ("name", "place"), True),
+                PageKind("vehicle", "寻车", ("plate", "place"), False),
+            )
+            limits = {"name": 20, "place": 30, "note": 40, "plate": 20}
+            return PagingForm(kinds, HONORIFICS, ("一楼服务台", "二楼服务台"), True, limits, 2)
+
     def preview_page(self, user: User, page: PageIn) -> str:
         with self.lock:
             self._fail()
             return self._words(page)
 
     def submit_page(
-        self, user: User, page: PageIn, address: str, idempotency_key: str | None = None
+        self,
+        user: User,
+        page: PageIn,
+        address: str,
+        idempotency_key: str | None = None,
+        recording: RecordingIn | None = None,
     ) -> tuple[PageView, bool]:
         with self.lock:
             self._fail()
+            if recording is not None:
+                self._check_recording(user, recording.data)
             if idempotency_key is not None and (user.id, idempotency_key) in self.keys:
                 return self._view(self.keys[user.id, idempotency_key]), False
             for pid, entry in self.store.items():
@@ -307,7 +329,7 @@ class FakeControl:
             urgent = page.kind == "lost_child" if page.urgent is None else page.urgent
             view = PageView(
                 pid, page.kind, PageState.QUEUED, text, urgent, _iso(self.now), user.name,
-                round(len(text) * 0.3 * 2, 2),
+                round(len(text) * 0.3 * 2, 2), recorded_by=user.name if recording else "",
             )  # fmt: skip
             self.store[pid] = _Page(view, user.id, page, self.now)
             if idempotency_key is not None:
@@ -380,16 +402,22 @@ class FakeControl:
     ) -> PageView:
         with self.lock:
             self._fail()
-            if not user.trained:
-                raise Forbidden("not_trained", "只有受过训练的播音员才能用自己的录音播音(B7)")
+            self._check_recording(user, b"")
             entry = self._visible(user, page_id)
             if entry.view.state is not PageState.QUEUED:
                 raise Conflict("not_queued", "这条广播已经不在等候中,不能换录音")
-            if not data.startswith(AUDIO_MAGIC) and data[4:8] != b"ftyp":
-                raise Refused("not_audio", "这不是能播放的录音文件", "audio")
+            self._check_recording(user, data)
             entry.view = replace(entry.view, recorded_by=user.name)
             self.audit.append((user.name, f"record {page_id} {filename}", address))
             return self._view(page_id)
+
+    @staticmethod
+    def _check_recording(user: User, data: bytes) -> None:
+        """Forbidden unless trained; Refused unless `data` (b"": not looked at) is audio."""
+        if not user.trained:
+            raise Forbidden("not_trained", "只有受过训练的播音员才能用自己的录音播音(B7)")
+        if data and not data.startswith(AUDIO_MAGIC) and data[4:8] != b"ftyp":
+            raise Refused("not_audio", "这不是能播放的录音文件", "audio")
 
     # -- emergencies -----------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ who is asking and not what they sent. Adding a route without a row here fails th
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -60,6 +61,8 @@ class Row:
     json: Any = None
     files: dict[str, tuple[str, bytes]] | None = None
     params: dict[str, str] = field(default_factory=dict)
+    form: dict[str, str] | None = None
+    path_params: dict[str, str] = field(default_factory=dict)
     prepare: Callable[[FakeControl], None] | None = None
 
     @property
@@ -72,6 +75,9 @@ ROWS = (
     Row("GET", "/docs", ALL),
     Row("GET", "/healthz", ALL),
     Row("GET", "/setup", ALL),
+    Row("GET", "/", ALL),
+    Row("GET", "/desk", ALL),
+    Row("GET", "/static/{name}", ALL, path_params={"name": "common.js"}),
     Row("GET", "/ca.crt", ALL),
     Row("GET", "/api/setup", ALL),
     Row(
@@ -84,8 +90,16 @@ ROWS = (
     Row("POST", "/api/login", ALL, json={"name": "staff", "password": password("staff")}),
     Row("POST", "/api/logout", (401,) + (204,) * 7),
     Row("GET", "/api/me", SIGNED_IN),
+    Row("GET", "/api/paging", pager(200)),
     Row("POST", "/api/pages/preview", pager(200), json=PAGE),
     Row("POST", "/api/pages", pager(202), json=PAGE),
+    Row(
+        "POST",
+        "/api/pages/recorded",
+        (401, 403, 403, 202, 403, 403, 403, 403),  # the announcer's 403 is the control's (B7)
+        files={"audio": ("page.wav", WAV)},
+        form={"page": json.dumps(PAGE)},
+    ),
     Row("GET", "/api/pages", pager(200), params={"state": "queued", "date": "2026-11-23"}),
     Row("GET", "/api/pages/{page_id}", pager(200)),
     Row("DELETE", "/api/pages/{page_id}", pager(200)),
@@ -150,13 +164,17 @@ def _call(matrix: tuple[FastAPI, TestClient], row: Row, principal: str, via: str
     if row.prepare is not None:
         row.prepare(fake)
     client.cookies.clear()  # nothing from the cell before (a login sets a cookie)
+    path = row.path.replace("{page_id}", page.id)
+    for name, value in row.path_params.items():
+        path = path.replace(f"{{{name}}}", value)
     r = client.request(
         row.method,
-        row.path.replace("{page_id}", page.id),
+        path,
         headers=headers,
         params=row.params,
         json=row.json,
         files=row.files,
+        data=row.form,
     )
     if r.status_code >= 400:
         assert set(r.json()) >= {"code", "message"}, r.text

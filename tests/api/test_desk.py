@@ -7,6 +7,7 @@ No test sleeps: the station's clock moves only when a test calls `advance`. What
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -159,6 +160,13 @@ def test_an_emergency_cuts_in_and_clears_and_status_follows(world: World) -> Non
     cleared = world.client.post("/api/emergency/clear", json={}, headers=desk)
     assert cleared.status_code == 200 and cleared.json()["active"] is False
     assert world.client.post("/api/emergency/clear", json={}, headers=desk).status_code == 409
+    last = world.client.get("/api/emergency", headers=desk).json()  # the day's last one
+    assert (last["active"], last["title"], last["started_by"], last["cleared_by"]) == (
+        False,
+        world.presets["fire"].title,
+        "desk",
+        "desk",
+    )
 
 
 def test_pages_are_refused_outside_business_hours(tmp_path: Path, speaker: Speaker) -> None:
@@ -254,3 +262,49 @@ def test_the_event_feed_tells_a_phone_its_page_went_on_air(world: World) -> None
     first = queues[0]
     assert isinstance(first, list) and first[0]["position"] == 1 and first[0]["eta_seconds"] > 0
     assert queues[-1] == []  # once it is on air, nothing waits
+
+
+def test_a_recorded_page_airs_in_the_announcers_voice_from_the_start(
+    world: World, tmp_path: Path
+) -> None:
+    recording = tmp_path / "voice.m4a"
+    write_m4a(recording, 2.0)
+    files = {"audio": ("voice.m4a", recording.read_bytes(), "audio/mp4")}
+    form = {"page": json.dumps(PAGE)}
+    staff = world.login("staff")
+    refused = world.client.post("/api/pages/recorded", data=form, files=files, headers=staff)
+    assert refused.status_code == 403 and refused.json()["code"] == "forbidden_role"
+    desk = world.login("desk")
+    noise = {"audio": ("x.webm", b"not audio at all", "audio/webm")}
+    bad = world.client.post("/api/pages/recorded", data=form, files=noise, headers=desk)
+    assert bad.status_code == 422 and bad.json()["code"] == "recording_not_audio"
+    assert world.client.get("/api/pages", headers=desk).json() == []  # nothing taken
+    wrong = {"page": json.dumps({**PAGE, "kind": "parrot"})}
+    invalid = world.client.post("/api/pages/recorded", data=wrong, files=files, headers=desk)
+    assert invalid.status_code == 422 and invalid.json()["field"] == "page.kind"
+    key = {**desk, "Idempotency-Key": "rec-1"}
+    sent = world.client.post("/api/pages/recorded", data=form, files=files, headers=key)
+    assert sent.status_code == 202, sent.text
+    page = sent.json()
+    assert (page["state"], page["recorded_by"]) == ("queued", "desk")
+    again = world.client.post("/api/pages/recorded", data=form, files=files, headers=key)
+    assert again.status_code == 200 and again.json()["id"] == page["id"]
+    world.station.advance(page["eta_seconds"] + 20)
+    aired = [e for e in world.station.playout.timeline if e.ref == page["id"]]
+    assert len(aired) == 1
+    assert aired[0].end - aired[0].start == pytest.approx(page["duration_seconds"], abs=0.01)
+    stored = world.store.page(page["id"])
+    assert stored is not None and stored.recorded_by == "desk"
+    assert stored.duration < 6  # the 2 s recording read twice, not the synthetic voice
+
+
+def test_the_paging_form_offers_what_the_rules_accept(world: World) -> None:
+    form = world.client.get("/api/paging", headers=world.login("staff")).json()
+    kinds = {k["kind"]: k for k in form["kinds"]}
+    assert kinds["customer"]["fields"] == ["name", "honorific", "place"]
+    assert kinds["vehicle"]["fields"] == ["plate", "place"]
+    assert kinds["lost_child"]["urgent"] and not kinds["customer"]["urgent"]
+    assert [k["label"] for k in form["kinds"]] == ["来宾", "本公司", "走失儿童", "寻车"]
+    rules = world.speaker.rules
+    assert form["honorifics"] == list(rules.honorifics) and form["places"] == list(rules.places)
+    assert form["repeat"] == rules.repeat and form["limits"]["name"] == 20

@@ -57,6 +57,9 @@ device = "null"
 [api]
 port = {port}
 
+[paging]
+places = ["一楼服务台", "二楼服务台", "三楼办公室"]
+
 [daemon]
 state_dir = "state"
 check_before_opening_minutes = 0

@@ -1,0 +1,1 @@
+"""Real-browser tests of the service's web pages (Playwright, Debian's Chromium)."""

@@ -1,0 +1,297 @@
+"""The desk console (/desk) in Chromium at the desk's 1280×800, against the real service.
+
+The tests share one short-track service (3-4 s songs; a page is about 12 s of synthetic
+voice) and run in order: sign in and see what plays; a page waits in the queue and airs (the
+ON AIR light, B13); a staff member's panel is disabled; a failed check shows red; the live
+connection recovers after a drop; an expired session brings the sign-in form back; last, the
+page is in today's log, and an emergency airs only after its confirmation, then is cleared.
+Nothing sleeps: every wait is an `expect` or a `wait_for_function` with a deadline.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, Route, expect
+
+from tests.browser.harness import ARTIFACTS, Service, Staff, cookie_sign_in
+
+SIGNED_OUT = r"status of 401"
+"""Chromium logs the 401 of /api/me (or of a call after the session ended) as a console
+error: the page shows the sign-in form for it, as it should."""
+
+AIRING_MS = 25_000
+"""Long enough for the current song to end and a 12-second page to air."""
+
+AIRED: list[str] = []
+"""Texts of the pages the tests put on air, for the last test to find in today's log."""
+
+
+def sign_in_through_the_form(page: Page, person: Staff) -> None:
+    page.goto("/desk")
+    expect(page.locator("#login")).to_be_visible()
+    page.get_by_label("姓名").fill(person.name)
+    page.get_by_label("密码").fill(person.password)
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("#app")).to_be_visible()
+
+
+def open_console(page: Page, service: Service, person: Staff) -> None:
+    cookie_sign_in(page.context, service, person.name)
+    page.goto("/desk")
+    expect(page.locator("#app")).to_be_visible()
+    expect(page.locator("#live")).to_have_text("● 实时")
+
+
+def submit_page(service: Service, person: Staff, name: str) -> dict[str, Any]:
+    headers = {**service.bearer(person.name), "Idempotency-Key": uuid.uuid4().hex}
+    body = {"kind": "customer", "name": name, "honorific": "先生", "place": "一楼服务台"}
+    answer = service.running.post("/api/pages", body, headers)
+    assert answer.status_code == 202, answer.text
+    page: dict[str, Any] = answer.json()
+    return page
+
+
+def emergency_now(service: Service) -> dict[str, Any]:
+    current: dict[str, Any] = service.running.get("/api/emergency", service.bearer("赵强"))
+    return current
+
+
+def wait_for_a_new_song(page: Page) -> None:
+    """Until the next song starts: then a page submitted now waits seconds in the queue."""
+    title = page.locator("#now-title").inner_text()
+    page.wait_for_function(
+        "t => { const n = document.getElementById('now-title').textContent;"
+        " return n !== t && /^song\\d$/.test(n); }",
+        arg=title,
+        timeout=10_000,
+    )
+
+
+def lit() -> re.Pattern[str]:
+    return re.compile(r"\blit\b")
+
+
+@pytest.mark.allow_console_errors(SIGNED_OUT)
+def test_the_supervisor_signs_in_and_sees_what_plays_and_what_comes(
+    desk: Page, service: Service
+) -> None:
+    sign_in_through_the_form(desk, service.supervisor)
+    expect(desk.locator("#who")).to_have_text("赵强 · 主管")
+    expect(desk.locator("#signout")).to_be_visible()
+    expect(desk.locator("#live")).to_have_text("● 实时")
+
+    expect(desk.locator("#now-kind")).to_have_text("音乐")
+    expect(desk.locator("#now-title")).to_have_text(re.compile(r"^song\d$"))
+    expect(desk.locator("#now-elapsed")).to_have_text(re.compile(r"^\d+:\d\d$"))
+    expect(desk.locator("#now-total")).to_have_text(re.compile(r"^ / 0:0[34]$"))
+    width = desk.locator("#now-bar").evaluate("bar => bar.style.width")
+    desk.wait_for_function(  # the bar moves by itself, a step a second
+        "w => document.getElementById('now-bar').style.width !== w", arg=width, timeout=5_000
+    )
+
+    upcoming = desk.locator("#upcoming .row")
+    expect(upcoming.first).to_be_visible()
+    assert upcoming.count() >= 5
+    expect(upcoming.first.locator(".time")).to_have_text(re.compile(r"^\d\d:\d\d:\d\d$"))
+    expect(upcoming.first.locator(".kind")).to_have_text("音乐")
+    expect(desk.locator("#upcoming-note")).to_contain_text("之后还有")  # bounded in the DOM
+
+    expect(desk.locator("#onair")).not_to_have_class(lit())
+    expect(desk.locator("#onair-state")).to_have_text("未在播音")
+    expect(desk.locator("#asrun .row").first).to_be_visible()
+    expect(desk.locator("#check")).to_have_class(re.compile(r"\bok\b"))
+    expect(desk.locator("#check-state")).to_contain_text("通过")
+    expect(desk.locator("#output")).to_have_class(re.compile(r"\bok\b"))
+    expect(desk.locator("#emergency .preset")).to_have_text(re.compile("火警疏散"))
+
+
+def test_a_page_waits_in_the_queue_then_airs_with_the_light_on(
+    desk: Page, service: Service
+) -> None:
+    open_console(desk, service, service.supervisor)
+    wait_for_a_new_song(desk)
+    page = submit_page(service, service.staff, "周建国")
+    text = page["text"]
+
+    row = desk.locator("#queue .queue-row", has_text=text)
+    expect(row).to_be_visible()
+    expect(row.locator(".position")).to_have_text("1")
+    expect(row).to_contain_text("李娜")
+    expect(row).to_contain_text(page["requested_at"][11:19])
+    expect(row.locator(".eta")).to_have_text(re.compile(r"约 \d+秒后|即将播出|插播"))
+    expect(row.get_by_role("button", name=re.compile("取消"))).to_be_visible()
+    expect(desk.locator("#upcoming .group-break")).to_contain_text(text)  # intro, page, outro
+
+    onair = desk.locator("#onair")
+    expect(onair).to_have_class(lit(), timeout=AIRING_MS)  # it goes on air...
+    expect(desk.locator("#onair-state")).to_have_text("正在播音")
+    expect(desk.locator("#onair-what")).to_contain_text(text)
+    expect(row).to_be_hidden()  # ...and leaves the queue
+    expect(desk.locator("#queue-empty")).to_be_visible()
+    expect(desk.locator("#now-kind")).to_have_text("找人广播")
+    on_air = service.running.get(f"/api/pages/{page['id']}", service.bearer("赵强"))
+    assert on_air["state"] == "on_air"
+    AIRED.append(text)  # it goes on for 12 s while the next tests run
+
+
+def test_a_staff_member_sees_the_emergency_panel_disabled(desk: Page, service: Service) -> None:
+    open_console(desk, service, service.staff)
+    expect(desk.locator("#who")).to_have_text("李娜 · 员工")
+    expect(desk.locator("#emergency-denied")).to_contain_text("只有播音员和主管")
+    expect(desk.locator("#emergency .preset")).to_be_disabled()
+    expect(desk.locator("#emergency .preset")).to_have_count(1)  # no preset was fetched (403)
+    expect(desk.locator("#now-title")).to_have_text(re.compile(r"\S"))
+
+
+def test_a_failed_check_and_a_broken_output_show_red(desk: Page, service: Service) -> None:
+    def broken(route: Route) -> None:  # the real status, with what a bad morning looks like
+        answer = route.fetch()
+        status = answer.json()
+        status["check"] = {
+            "at": status["now"],
+            "ok": False,
+            "failures": ["opening song /music/open.mp3: cannot be decoded"],
+            "notes": [],
+        }
+        status["output"] = {
+            **status["output"],
+            "healthy": False,
+            "warning": "no playback device found",
+        }
+        route.fulfill(response=answer, body=json.dumps(status))
+
+    desk.route("**/api/status", broken)
+    open_console(desk, service, service.supervisor)
+    expect(desk.locator("#check")).to_have_class(re.compile(r"\bbad\b"))
+    expect(desk.locator("#check-state")).to_contain_text("未通过")
+    expect(desk.locator("#check-failures")).to_contain_text("open.mp3: cannot be decoded")
+    expect(desk.locator("#output")).to_have_class(re.compile(r"\bbad\b"))
+    expect(desk.locator("#output-state")).to_contain_text("no playback device found")
+    expect(desk.locator("#health")).to_have_class(re.compile(r"\bbad\b"))
+    desk.unroute_all(behavior="ignoreErrors")  # a fetch in flight as the page closes: no error
+
+
+WATCH_EVENT_SOURCES = """(() => {
+  const Real = window.EventSource;
+  window.__eventSources = [];
+  window.EventSource = class extends Real {
+    constructor(...args) { super(...args); window.__eventSources.push(this); }
+  };
+})();"""
+"""Lets the test reach the page's EventSource, to drop it as a lost connection would."""
+
+DROP = """() => {
+  const source = window.__eventSources[window.__eventSources.length - 1];
+  source.close();
+  source.dispatchEvent(new Event('error'));
+}"""
+
+
+@pytest.mark.allow_console_errors(r"api/events|ERR_FAILED")
+def test_the_live_connection_shows_a_drop_and_recovers(desk: Page, service: Service) -> None:
+    desk.add_init_script(WATCH_EVENT_SOURCES)
+    open_console(desk, service, service.supervisor)
+    refused: list[str] = []
+
+    def refuse(route: Route) -> None:
+        refused.append(route.request.url)
+        route.abort()
+
+    desk.route("**/api/events", refuse)  # the service is out of reach for a while
+    desk.evaluate(DROP)
+    expect(desk.locator("#live")).to_have_text("连接中断,正在重连…")
+    expect(desk.locator("#live")).to_have_class(re.compile(r"\bdown\b"))
+    expect(desk.locator("#stale")).to_be_visible()
+    desk.wait_for_function("() => window.__eventSources.length >= 2", timeout=10_000)
+    expect(desk.locator("#live")).to_have_text("连接中断,正在重连…")
+    desk.screenshot(path=ARTIFACTS / "test_console.reconnecting.png")
+    assert refused, "the page did not try to reconnect"
+
+    with desk.expect_request(lambda r: r.url.endswith("/api/status"), timeout=15_000):
+        desk.unroute("**/api/events")  # back: the page reconnects by itself and refetches
+        expect(desk.locator("#live")).to_have_text("● 实时", timeout=15_000)
+    expect(desk.locator("#stale")).to_be_hidden()
+    assert desk.evaluate("window.__eventSources.at(-1).readyState") == 1  # OPEN: events flow
+
+
+@pytest.mark.allow_console_errors(SIGNED_OUT)
+def test_an_expired_session_brings_the_sign_in_back(desk: Page, service: Service) -> None:
+    open_console(desk, service, service.supervisor)
+    desk.context.clear_cookies()  # the session is gone: the next call answers 401
+    expect(desk.locator("#login")).to_be_visible(timeout=20_000)
+    expect(desk.locator("#login-message")).to_contain_text("登录已过期")
+    expect(desk.locator("#app")).to_be_hidden()
+    desk.get_by_label("姓名").fill(service.supervisor.name)
+    desk.get_by_label("密码").fill(service.supervisor.password)
+    desk.get_by_role("button", name="登录").click()
+    expect(desk.locator("#app")).to_be_visible()
+    expect(desk.locator("#live")).to_have_text("● 实时")
+    expect(desk.locator("#now-title")).to_have_text(re.compile(r"\S"))
+
+
+def test_an_emergency_airs_only_after_its_confirmation_and_is_cleared(
+    desk: Page, service: Service
+) -> None:
+    open_console(desk, service, service.supervisor)
+    panel, onair = desk.locator("#emergency"), desk.locator("#onair")
+    dialog = desk.locator("#confirm")
+    expect(onair).not_to_have_class(lit(), timeout=AIRING_MS)  # an earlier test's page ended
+    for text in AIRED:  # in today's log, as /api/timeline has it
+        logged = desk.locator("#asrun .row.kind-announcement", has_text=text).first
+        expect(logged.locator(".kind")).to_have_text("广播")
+    try:
+        desk.get_by_role("button", name=re.compile("火警疏散")).click()
+        expect(dialog).to_be_visible()
+        expect(dialog).to_contain_text("火警疏散")
+        expect(dialog).to_contain_text("请注意,请立即疏散。")  # the preset's full text
+        expect(dialog.get_by_role("button", name="确认播出")).to_be_visible()
+        dialog.get_by_role("button", name="取消").click()
+        expect(dialog).to_be_hidden()
+        assert emergency_now(service)["active"] is False  # nothing aired before confirming
+        expect(panel).not_to_have_class(re.compile(r"\bactive\b"))
+
+        desk.get_by_role("button", name=re.compile("火警疏散")).click()
+        dialog.get_by_role("button", name="确认播出").click()
+        expect(panel).to_have_class(re.compile(r"\bactive\b"))
+        expect(desk.locator("#emergency-title")).to_have_text("火警疏散")
+        expect(desk.locator("#emergency-who")).to_contain_text("赵强")
+        started = emergency_now(service)
+        assert started["active"] is True and started["started_by"] == "赵强"
+        expect(desk.locator("#emergency-who")).to_contain_text(started["started_at"][11:19])
+        expect(onair).to_have_class(lit(), timeout=8_000)  # each repeat is spoken
+        expect(desk.locator("#onair-what")).to_contain_text("紧急广播")
+        expect(desk.locator("#upcoming .group-emergency").first).to_be_visible()
+        alarm = desk.locator("#asrun .row.kind-emergency", has_text="警报音")
+        expect(alarm.first).to_be_visible()  # appended from its item_ended event
+
+        # a page waits while the emergency is on: the desk cancels it, after its own question
+        waiting = submit_page(service, service.staff, "吴海峰")
+        row = desk.locator("#queue .queue-row", has_text=waiting["text"])
+        expect(row.locator(".eta")).to_contain_text("紧急广播解除后")
+        desk.screenshot(path=ARTIFACTS / "test_console.emergency-on.png")
+        row.get_by_role("button", name=re.compile("取消")).click()
+        expect(dialog).to_contain_text(waiting["text"])
+        dialog.get_by_role("button", name="确认取消广播").click()
+        expect(row).to_be_hidden()
+        expect(desk.locator("#queue-message")).to_contain_text("已取消")
+        gone = service.running.get(f"/api/pages/{waiting['id']}", service.bearer("赵强"))
+        assert gone["state"] == "cancelled"
+
+        desk.locator("#emergency-clear").click()
+        expect(dialog).to_contain_text("结束紧急广播?")
+        dialog.get_by_role("button", name="结束紧急广播").click()
+        expect(panel).not_to_have_class(re.compile(r"\bactive\b"))
+        expect(desk.locator("#emergency-last")).to_contain_text(re.compile(r"赵强 \S+ 结束"))
+        assert emergency_now(service)["active"] is False
+        # the repeat on air finishes (B12), then music: the light goes off and stays off
+        expect(desk.locator("#now-kind")).to_have_text("音乐", timeout=10_000)
+        expect(onair).not_to_have_class(lit())
+        expect(desk.locator("#upcoming .group-emergency")).to_have_count(0)
+    finally:
+        if emergency_now(service)["active"]:
+            service.running.post("/api/emergency/clear", {}, service.bearer("赵强"))

@@ -38,6 +38,7 @@ test: lint typecheck unit
 
 bench: $(MEDIA)
 	$(BIN)/python bench/simulate_day.py
+	$(BIN)/python bench/separation.py
 	$(BIN)/python bench/speech_page.py
 	$(BIN)/python bench/render_hour.py
 	$(BIN)/python bench/live_cost.py

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 
-from daemon import approval
+from daemon import approval, separation_notes
 from daemon.audio.format import Block, silence
 from daemon.audio.sinks import DeviceError, open_sink
 from daemon.catalog.load import Catalog
@@ -45,6 +45,7 @@ def inspect(catalog: Catalog, speaker: Speaker, day: date) -> Report:
     late = [s for s in catalog.scripts if approval.approved_later(s, day)]
     held = {approval.note(s, day) for s in late}  # said in full by the failure instead
     notes = [n for n in notes if n not in held] + _voice_pack_notes(speaker)
+    notes += separation_notes.notes(plan)  # lists too short for the separation settings
     failures = [str(approval.problem(s, day)) for s in late]
     seconds = 0.0
 

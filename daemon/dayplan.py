@@ -128,6 +128,7 @@ def build_day_plan(catalog: Catalog, day: date, speaker: Speaker) -> tuple[DayPl
         urgent_fade=config.breaks.urgent_fade_seconds,
         emergency_fade=config.breaks.emergency_fade_seconds,
         seed=int(day.strftime("%Y%m%d")),
+        separation=config.separation,
     )
     return plan, notes
 

@@ -34,6 +34,7 @@ __all__ = [
     "ScheduledCommand",
     "Script",
     "ScriptKind",
+    "Separation",
     "Source",
     "Track",
 ]
@@ -100,7 +101,8 @@ class Track(_Value):
     """An audio file: a song, a sting, or a recorded script.
 
     `duration` is None when the file cannot be played; `problem` then says why. `note`
-    says why it airs shorter than the file (dead air cut off), for the timeline.
+    says why it airs shorter than the file (dead air cut off), for the timeline. `artist`
+    is who the playlist says performs it ("" when it does not say), for artist separation.
     """
 
     path: Path
@@ -108,6 +110,7 @@ class Track(_Value):
     duration: float | None
     problem: str | None = None
     note: str = ""
+    artist: str = ""
 
     @property
     def playable(self) -> bool:
@@ -151,6 +154,17 @@ class Script(_Value):
     def approved_on(self, day: date) -> bool:
         """B6 by date: approved, on or before `day`. A script airs from its approval day on."""
         return self.approved and self.approved_at is not None and self.approved_at <= day
+
+
+@dataclass(frozen=True, slots=True)
+class Separation(_Value):
+    """How far apart plays of one song, and of one artist, are kept in shuffle dayparts.
+
+    `songs`: other songs that air before a song airs again (None: half the daypart's
+    playable songs); `artists`: other songs before the same artist again (0: off)."""
+
+    songs: int | None = None
+    artists: int = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,6 +344,7 @@ class DayPlan(_Value):
     urgent_fade: float = 2.0
     emergency_fade: float = 0.02
     seed: int = 0
+    separation: Separation = Separation()
 
     @property
     def closing_target(self) -> Instant:

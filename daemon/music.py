@@ -1,52 +1,94 @@
 """The day's music: the next song of each daypart (B3, B14). Pure and deterministic.
 
-Sequential dayparts play their playlist in order, wrapping around. Shuffle dayparts draw
-from a bag: no song repeats until the whole list has played, the new round never starts
-with the song that just ended, and within the first `WINDOW` songs of the bag the one that
-lands nearest the next timed item is preferred (see `punctuality`). A song that cannot be
-played is reported once per pass and passed over: the music never stops for it.
+Shuffle dayparts draw from rounds: each round plays every song of the list once, in an
+order shuffled (each artist's songs spread through it), and song and artist separation
+hold over rounds, dayparts, the opening and closing songs, fades and emergencies (see
+`separation`). Among the songs separation allows, the one whose end lands nearest the next
+timed item is preferred (`punctuality`, within the first `WINDOW`; the planner also sees
+the songs separation frees one or two songs later, and the next round's near a round's
+end): song separation always wins; artist separation gives way only when keeping it would
+make the timed item more than `ARTIST_PRICE` seconds later.
+
+Sequential dayparts play their list in its order, wrapping around (B3: the order is the
+operator's). A song is passed over for this pass only when it would air twice in a row, or
+when another source aired it within the separation window: the opening song, another
+daypart, or the closing song to come. Artist separation does not reorder them.
+
+The closing song's file is held back from the playlists in the last `HOLD_BACK` seconds
+before the closing song starts (longer when the daypart's separation window of its longest
+songs needs more): it tells shoppers the store is closing (B16), so it should not air early.
+A song that cannot be played is reported once per pass and passed over: the music never
+stops for it, nor for separation (when nothing else can air, the longest-rested song does).
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from daemon import punctuality
-from daemon.model import AsRunEntry, Daypart, Instant, ItemKind, Source, Track
+from daemon.model import AsRunEntry, Daypart, DayPlan, Instant, ItemKind, Separation, Source, Track
+from daemon.separation import OTHER, History, Option, Rules, choices, spread
 
-__all__ = ["WINDOW", "MusicProgram"]
+__all__ = ["ARTIST_PRICE", "HOLD_BACK", "WINDOW", "MusicProgram", "hold_seconds"]
 
 WINDOW = 16
 """How many upcoming shuffle songs the punctuality planner may choose among."""
+
+HOLD_BACK = 3600.0
+"""Seconds before the closing song in which its file does not air from a playlist."""
+
+ARTIST_PRICE = 15.0
+"""Seconds of lateness of the next timed item worth an artist aired too soon: artist
+separation gives way to punctuality only when keeping it costs more (song separation never)."""
 
 
 @dataclass
 class _PartState:
     part: Daypart
+    index: int
     rng: random.Random
+    rules: Rules
+    songs: tuple[Track, ...]  # the playable ones, in list order
+    shortest: float  # the shortest playable song of the part
+    hold: float  # seconds before the closing song in which its file is held back
     cursor: int = 0  # sequential
     bag: list[Track] = field(default_factory=list)  # shuffle: the rest of this round
-    last: Track | None = None
-    shortest: float = float("inf")  # the shortest playable song of the part
 
     def __deepcopy__(self, memo: dict[int, object]) -> _PartState:
         """The bag copied as a list of the same (frozen) tracks: a forecast's copy of an
         engine costs a list copy per daypart, not a call per song."""
         rng = random.Random()
         rng.setstate(self.rng.getstate())
-        return _PartState(self.part, rng, self.cursor, list(self.bag), self.last, self.shortest)
+        return _PartState(
+            self.part, self.index, rng, self.rules, self.songs, self.shortest, self.hold,
+            self.cursor, list(self.bag),
+        )  # fmt: skip
 
 
 class MusicProgram:
     """Chooses songs; `next` reports unplayable songs it passed over so they can be logged."""
 
-    def __init__(self, dayparts: Sequence[Daypart], seed: int) -> None:
-        self._parts = [
-            _PartState(p, random.Random(f"{seed}:{i}"), shortest=_shortest(p.tracks))
-            for i, p in enumerate(dayparts)
-        ]
+    def __init__(
+        self,
+        dayparts: Sequence[Daypart],
+        seed: int,
+        separation: Separation | None = None,
+        closing: Track | None = None,
+        closing_at: Instant = float("inf"),
+    ) -> None:
+        self._history = History()
+        self._closing = str(closing.path) if closing is not None and closing.playable else None
+        self._closing_at = closing_at
+        rules = separation or Separation()
+        self._parts = [_state(p, i, seed, rules) for i, p in enumerate(dayparts)]
+
+    @classmethod
+    def for_plan(cls, plan: DayPlan) -> MusicProgram:
+        return cls(
+            plan.dayparts, plan.seed, plan.separation, plan.closing_song, plan.closing_target
+        )
 
     def daypart_at(self, now: Instant) -> Daypart | None:
         state = self._state_at(now)
@@ -57,25 +99,48 @@ class MusicProgram:
         state = self._state_at(now)
         return state.shortest if state else float("inf")
 
+    def rules(self, now: Instant) -> Rules | None:
+        """The separations kept in the daypart at `now`."""
+        state = self._state_at(now)
+        return state.rules if state else None
+
+    def played(self, track: Track) -> None:
+        """`track` started from outside the playlists (the opening or the closing song)."""
+        self._history.record(str(track.path), track.artist, OTHER)
+
     def next(self, now: Instant, target: Instant | None) -> tuple[Track | None, list[Track]]:
         """(the song to play at `now`, unplayable songs passed over). None: nothing playable.
 
-        `target` is the next instant a song should end at or just after, if any.
+        `target` is the next instant a song should end at or just after, if any. The song
+        returned counts as played from now on (whether it ends or is cut).
         """
         state = self._state_at(now)
         if state is None:
             return None, []
+        held = self._closing if self._closing_at - now < state.hold else None
         if state.part.shuffle:
-            return self._shuffled(state, None if target is None else target - now)
-        return self._sequential(state)
+            remaining = None if target is None else target - now
+            track, skipped = self._shuffled(state, held, remaining)
+        else:
+            track, skipped = self._sequential(state, held)
+        if track is not None:
+            self._history.record(str(track.path), track.artist, state.index)
+        return track, skipped
 
     def restore(self, aired: Sequence[AsRunEntry]) -> None:
-        """Go on from where the day's as-run log left off (a restart mid-day): a sequential
-        daypart with the song after the last one it aired; a shuffle daypart with the rest
+        """Go on from where the day's as-run log left off (a restart mid-day): separation
+        counts every song that started today (any source, cut or not); a sequential daypart
+        goes on with the song after the last one it aired; a shuffle daypart with the rest
         of its current round (the songs aired since its last repeat are not drawn again)."""
-        songs = [e for e in aired if e.kind is ItemKind.MUSIC and e.source is Source.PLAYLIST]
+        songs = [e for e in aired if e.kind is ItemKind.MUSIC]
+        artists = {str(t.path): t.artist for s in self._parts for t in s.part.tracks}
+        for entry in songs:
+            state = self._state_at(entry.start) if entry.source is Source.PLAYLIST else None
+            origin = OTHER if state is None else state.index
+            self._history.record(entry.ref, artists.get(entry.ref, ""), origin)
+        listed = [e for e in songs if e.source is Source.PLAYLIST]
         for state in self._parts:
-            mine = [e.ref for e in songs if self._state_at(e.start) is state]
+            mine = [e.ref for e in listed if self._state_at(e.start) is state]
             if not mine:
                 continue
             tracks = state.part.tracks
@@ -89,9 +154,8 @@ class MusicProgram:
                 if ref in round_:
                     break
                 round_.append(ref)
-            state.bag = [t for t in tracks if t.playable and str(t.path) not in round_]
-            state.rng.shuffle(state.bag)
-            state.last = tracks[by_ref[mine[-1]]] if mine[-1] in by_ref else None
+            rest = [t for t in state.songs if str(t.path) not in round_]
+            state.bag = spread(rest, state.rng, state.rules)
 
     def _state_at(self, now: Instant) -> _PartState | None:
         if not self._parts:
@@ -101,35 +165,73 @@ class MusicProgram:
                 return state
         return self._parts[0] if now < self._parts[0].part.start else self._parts[-1]
 
-    @staticmethod
-    def _sequential(state: _PartState) -> tuple[Track | None, list[Track]]:
-        tracks, skipped = state.part.tracks, list[Track]()
-        for _ in range(len(tracks)):
-            track = tracks[state.cursor % len(tracks)]
-            state.cursor += 1
-            if track.playable:
-                return track, skipped
-            skipped.append(track)
-        return None, skipped
+    def _sequential(self, state: _PartState, held: str | None) -> tuple[Track | None, list[Track]]:
+        """The next song in list order that separation does not pass over (see above)."""
+        tracks, history = state.part.tracks, self._history
+        unplayable: list[tuple[int, Track]] = []
+        best: tuple[tuple[bool, bool, int], int] | None = None  # (rank, step) of a fallback
+        for step in range(len(tracks)):
+            track = tracks[(state.cursor + step) % len(tracks)]
+            if not track.playable:
+                unplayable.append((step, track))
+                continue
+            ref = str(track.path)
+            again = ref == history.last
+            elsewhere = history.gap(ref) < state.rules.songs and history.origin(ref) != state.index
+            if not (again or elsewhere or ref == held):
+                best = ((True, True, 0), step)
+                break
+            rank = (not again, ref != held, -step)
+            if best is None or rank > best[0]:
+                best = (rank, step)
+        if best is None:
+            state.cursor += len(tracks)
+            return None, [t for _, t in unplayable]
+        step = best[1]
+        chosen = tracks[(state.cursor + step) % len(tracks)]
+        state.cursor += step + 1
+        return chosen, [t for at, t in unplayable if at < step]
 
-    @staticmethod
-    def _shuffled(state: _PartState, remaining: float | None) -> tuple[Track | None, list[Track]]:
+    def _shuffled(
+        self, state: _PartState, held: str | None, remaining: float | None
+    ) -> tuple[Track | None, list[Track]]:
         skipped: list[Track] = []
         if not state.bag:
             skipped = [t for t in state.part.tracks if not t.playable]
-            state.bag = [t for t in state.part.tracks if t.playable]
-            state.rng.shuffle(state.bag)
-            if len(state.bag) > 1 and state.bag[0] == state.last:
-                state.bag.append(state.bag.pop(0))
-        if not state.bag:
+            state.bag = spread(state.songs, state.rng, state.rules)
+        rules, history = state.rules, self._history
+        options = choices(state.bag, state.songs, history, rules, held, WINDOW, punctuality.DEPTH)
+        if not options:
             return None, skipped
-        pick = None
-        if remaining is not None:
-            window = [t.duration or 0.0 for t in state.bag[:WINDOW]]
-            pick = punctuality.choose(window, remaining)
-        state.last = state.bag.pop(pick or 0)
-        return state.last, skipped
+        best = None if remaining is None else _plan(options, remaining)
+        if best is not None and rules.artists and best[1] > ARTIST_PRICE:
+            free = replace(rules, artists=0)  # what keeping the artist apart costs
+            others = choices(state.bag, state.songs, history, free, held, WINDOW, punctuality.DEPTH)
+            cheaper = _plan(others, remaining or 0.0)
+            if cheaper is not None and cheaper[1] < best[1] - ARTIST_PRICE:
+                options, best = others, cheaper
+        pick = next(i for i, o in enumerate(options) if o[2] == 0) if best is None else best[0]
+        index, track, _ = options[pick]
+        if index is not None:
+            state.bag.pop(index)
+        return track, skipped
 
 
-def _shortest(tracks: Sequence[Track]) -> float:
-    return min((t.duration for t in tracks if t.playable and t.duration), default=float("inf"))
+def _plan(options: Sequence[Option], remaining: float) -> tuple[int, float] | None:
+    durations = [track.duration or 0.0 for _, track, _ in options]
+    return punctuality.plan(durations, remaining, [place for *_, place in options])
+
+
+def _state(part: Daypart, index: int, seed: int, separation: Separation) -> _PartState:
+    songs = tuple(t for t in part.tracks if t.playable)
+    rules = Rules.of(songs, separation)
+    shortest = min((t.duration or 0.0 for t in songs if t.duration), default=float("inf"))
+    hold = hold_seconds(songs, rules)
+    return _PartState(part, index, random.Random(f"{seed}:{index}"), rules, songs, shortest, hold)
+
+
+def hold_seconds(songs: Sequence[Track], rules: Rules) -> float:
+    """How long before the closing song its file is held back in a daypart of `songs`:
+    `HOLD_BACK`, or the time its separation window of the longest songs takes if longer."""
+    longest = max((t.duration or 0.0 for t in songs if t.playable), default=0.0)
+    return max(HOLD_BACK, (rules.songs + 1) * longest)

@@ -41,7 +41,7 @@ class Phases:
     def __init__(self, plan: DayPlan) -> None:
         self.plan = plan
         self.asrun = AsRun()
-        self.music = MusicProgram(plan.dayparts, plan.seed)
+        self.music = MusicProgram.for_plan(plan)
         self.queue = InsertQueue(plan)
         self.breaks = Breaks(plan, self.queue, self.asrun)
         self.emergency = EmergencyCycle(plan.alert)
@@ -70,6 +70,7 @@ class Phases:
             self.opened = True
             song = self.plan.opening_song
             if song is not None and self.asrun.playable(now, song, Source.OPENING_SONG):
+                self.music.played(song)  # separation counts it as a play of its file
                 return _song(song, Source.OPENING_SONG)
         due = self.due(now)
         urgent = any(i.cls is InsertClass.URGENT_PAGE for i in due)
@@ -86,6 +87,7 @@ class Phases:
             self.begin_closing(now)
             song = plan.closing_song
             if now < plan.closing and song and self.asrun.playable(now, song, Source.CLOSING_SONG):
+                self.music.played(song)
                 return _song(song, Source.CLOSING_SONG)
             self.closed = True
             return None

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from daemon.model import AsRunEntry, DayPlan, EmergencyCall, ItemKind, ScheduledCommand, Source
+from tests.separation_invariants import separation_violations
 
 __all__ = ["BLOCK", "violations"]
 
@@ -30,6 +31,7 @@ def violations(
     found += _cut_announcements_replayed(aired)
     found += _only_emergencies_outside_hours(plan, aired)
     found += _fixed_in_binder_order(aired)
+    found += separation_violations(plan, aired)
     return found
 
 

@@ -16,9 +16,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from daemon.audio.settings import AudioSettings
 from daemon.catalog.audio_config import audio_settings
 from daemon.catalog.fields import Fields, describe, read_toml
+from daemon.catalog.music_config import KEYS as SEPARATION_KEYS
+from daemon.catalog.music_config import separation
 from daemon.catalog.problems import InputError, Problem
 from daemon.catalog.service_config import ServiceSettings, service_settings
 from daemon.catalog.speech_config import speech_settings
+from daemon.model import Separation
 from daemon.speech.settings import SpeechSettings
 
 __all__ = ["BreaksConfig", "Config", "DaypartConfig", "StoreConfig", "Zone", "load_config"]
@@ -72,6 +75,7 @@ class Config:
     speech: SpeechSettings
     audio: AudioSettings
     service: ServiceSettings = field(default_factory=ServiceSettings)
+    separation: Separation = field(default_factory=Separation)  # [music] separation keys
 
 
 def load_config(path: Path) -> Config:
@@ -97,7 +101,8 @@ def load_config(path: Path) -> Config:
 
     store = _store(root.sub("store"))
     music = root.sub("music")
-    music.only(["opening_song", "closing_song", "daypart"])
+    music.only(["opening_song", "closing_song", "daypart", *SEPARATION_KEYS])
+    music_separation = separation(music)
     dayparts = tuple(_daypart(f, base, i) for i, f in enumerate(music.table_list("daypart")))
     if not dayparts and "daypart" not in music.table:
         music.problem(
@@ -156,6 +161,7 @@ def load_config(path: Path) -> Config:
         speech=speech,
         audio=audio,
         service=service,
+        separation=music_separation,
     )
 
 

@@ -8,7 +8,7 @@ with its `problem`, is skipped on air, and is reported by `mall-pa check`.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from daemon.catalog.config import Config, load_config
@@ -53,7 +53,9 @@ def load_catalog(config_path: Path, verify: bool = False) -> Catalog:
             problems.extend(err.problems)
             continue
         notes.extend(line_problems)
-        playlists[part.playlist] = tuple(cache.track(e.path, e.title) for e in entries)
+        playlists[part.playlist] = tuple(
+            replace(cache.track(e.path, e.title), artist=e.artist) for e in entries
+        )
     try:
         scripts = load_scripts(
             config.scripts_dir,

@@ -5,6 +5,9 @@ Contract of `read_playlist(path)`:
 * Accepts plain and extended M3U: an optional `#EXTM3U` header, `#EXTINF:<secs>,<title>` lines
   (the title names the next path), other `#` lines ignored, blank lines skipped, LF, CRLF or CR
   line ends, UTF-8 with or without BOM, UTF-16 with BOM, else GB18030 (which covers GBK).
+* The artist of an entry (for artist separation): an `#EXTART:<artist>` line before its path,
+  else what comes before the first " - " of an `#EXTINF` title (`#EXTINF:123,Artist - Title`),
+  else "" (unknown). File names are never read for an artist.
 * Relative paths resolve against the playlist's folder; `\\` separators become `/`; absolute
   paths are kept; `file://` URLs become paths (percent-decoded).
 * Entries whose files are missing are still returned: the caller skips them and the music goes
@@ -29,6 +32,7 @@ __all__ = ["PlaylistEntry", "read_playlist"]
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]+://")
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:/")
 _LINE_END = re.compile(r"\r\n|\r|\n")
+_ARTIST_DASH = re.compile(r"\s[-\u2013\u2014]\s")  # "Artist - Title": the first spaced dash
 _SAVE_AS_UTF8 = "save the playlist as UTF-8 (in Notepad: File > Save As, Encoding: UTF-8)"
 
 
@@ -39,6 +43,7 @@ class PlaylistEntry:
     path: Path
     title: str
     line: int
+    artist: str = ""
 
 
 def read_playlist(path: Path) -> tuple[list[PlaylistEntry], list[Problem]]:
@@ -48,6 +53,7 @@ def read_playlist(path: Path) -> tuple[list[PlaylistEntry], list[Problem]]:
     entries: list[PlaylistEntry] = []
     problems: list[Problem] = []
     title: str | None = None
+    artist = ""  # from #EXTART, for the next path
     for number, raw in enumerate(_LINE_END.split(text), start=1):
         line = raw.strip()
         if not line:
@@ -55,6 +61,8 @@ def read_playlist(path: Path) -> tuple[list[PlaylistEntry], list[Problem]]:
         if line.startswith("#"):
             if line[:8].upper() == "#EXTINF:":
                 title = _extinf_title(line[8:])
+            elif line[:8].upper() == "#EXTART:":
+                artist = line[8:].strip()
             continue
         if _URL.match(line) and not line.lower().startswith("file://"):
             problems.append(
@@ -66,11 +74,12 @@ def read_playlist(path: Path) -> tuple[list[PlaylistEntry], list[Problem]]:
                     hint="mall-pa plays local files only; download the file and list its path",
                 )
             )
-            title = None
+            title, artist = None, ""
             continue
         track = _to_path(line, folder)
-        entries.append(PlaylistEntry(path=track, title=title or track.stem, line=number))
-        title = None
+        named = artist or _artist_of(title)
+        entries.append(PlaylistEntry(track, title or track.stem, number, named))
+        title, artist = None, ""
     if not entries:
         problems.append(
             Problem(
@@ -138,6 +147,14 @@ def _extinf_title(rest: str) -> str | None:
         elif char == "," and not quoted:
             return rest[i + 1 :].strip() or None
     return None
+
+
+def _artist_of(title: str | None) -> str:
+    """The artist of an `#EXTINF` title "Artist - Title" (also with an en or em dash)."""
+    if title is None:
+        return ""
+    match = _ARTIST_DASH.search(title)
+    return title[: match.start()].strip() if match else ""
 
 
 def _to_path(line: str, folder: Path) -> Path:

@@ -33,7 +33,7 @@ def test_extended_m3u_titles_comments_and_blank_lines(tmp_path: Path) -> None:
     )
     entries, problems = read_playlist(playlist)
     assert entries == [
-        PlaylistEntry(tmp_path / "songs" / "one.mp3", "Artist - Song One", 6),
+        PlaylistEntry(tmp_path / "songs" / "one.mp3", "Artist - Song One", 6, "Artist"),
         PlaylistEntry(tmp_path / "two.flac", "two", 8),
         PlaylistEntry(tmp_path / "three.ogg", "three", 10),
     ]
@@ -83,7 +83,7 @@ def test_gbk_encoded_m3u_with_chinese_names(tmp_path: Path) -> None:
         playlist.read_bytes().decode("utf-8")  # the fixture really is not UTF-8
     entries, problems = read_playlist(playlist)
     assert entries == [
-        PlaylistEntry(tmp_path / "华语" / "晴天.mp3", "周杰伦 - 晴天", 3),
+        PlaylistEntry(tmp_path / "华语" / "晴天.mp3", "周杰伦 - 晴天", 3, "周杰伦"),
         PlaylistEntry(tmp_path / "月亮代表我的心.mp3", "月亮代表我的心", 4),
     ]
     assert problems == []

@@ -88,9 +88,7 @@ def submit(
 ) -> PageOut:
     """Take a page: 202 and `Location` (200 for a retry); 429 `Retry-After` when too fast."""
     page, created = control.submit_page(user, _page_in(body), address, idempotency_key)
-    response.status_code = 202 if created else 200
-    response.headers["Location"] = f"/api/pages/{quote(page.id, safe='')}"
-    return page_out(page)
+    return _taken(response, page, created)
 
 
 @router.post(
@@ -121,9 +119,7 @@ def submit_recorded(
         ) from None
     recording = RecordingIn(_read_recording(audio), (audio.filename or "")[:200])
     taken, created = control.submit_page(user, _page_in(body), address, idempotency_key, recording)
-    response.status_code = 202 if created else 200
-    response.headers["Location"] = f"/api/pages/{quote(taken.id, safe='')}"
-    return page_out(taken)
+    return _taken(response, taken, created)
 
 
 @router.get("", responses=errors(401, 403, 422, 503))
@@ -164,6 +160,13 @@ def record_page(
     """Air the trained announcer's own recording of this page (B7), at most 30 MB."""
     data, filename = _read_recording(audio), (audio.filename or "")[:200]
     return page_out(control.record_page(user, page_id, data, filename, address))
+
+
+def _taken(response: Response, page: PageView, created: bool) -> PageOut:
+    """202 for a page taken now, 200 for a retry of one taken before; `Location` either way."""
+    response.status_code = 202 if created else 200
+    response.headers["Location"] = f"/api/pages/{quote(page.id, safe='')}"
+    return page_out(page)
 
 
 def _read_recording(audio: UploadFile) -> bytes:

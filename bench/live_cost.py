@@ -1,18 +1,25 @@
 """Benchmark: the cost of playing live (target: CPU no higher than Liquidsoap's, RSS < 100 MB).
 
-    python bench/live_cost.py [--seconds 60] [--runs 3] [--record]
+    python bench/live_cost.py [--music real|example] [--seconds 60] [--runs 3] [--record]
 
 Each player runs in a child process of its own, playing in real time to a silent output, for
 --seconds once it is on air; runs alternate (ours, Liquidsoap, ours, ...), figures are
-medians of --runs:
-- ours: `Live` on the example store's day (mall-pa.toml), 2026-11-23 from 15:00 (evening
-  music: Vorbis files, 48 kHz stereo), no events, to `DeviceSink("null")` (miniaudio's null
-  device, paced by a timer, asking every 10 ms). Per block it runs the engine's clock,
-  decodes (miniaudio), applies the loudness gain and the master gain, and hands float32 to
-  the device. On air: the child prints a line just before `Live.run()`.
-- reference: Liquidsoap (Debian's, installed with apt-get if missing) playing the evening
-  playlist (an m3u of the same files, in playlist order) to `output.dummy`, at 48 kHz like
-  ours so that neither resamples; it decodes, runs its clock (frames of 40 ms) and drops the
+medians of --runs. The music: with `--music real` (the default) the nine 44.1 kHz songs of
+Debian's extremetuxracer-data (Ogg Vorbis, real recorded music; installed with apt-get when
+missing, bench/service_store.py), in the benchmark store's order, so that both players
+resample every block to 48 kHz; with `--music example` the example store's evening songs
+(Vorbis, 48 kHz: nothing to resample, the flattering case issue 4 measured).
+- ours: `Live` to `DeviceSink("null")` (miniaudio's null device, paced by a timer, asking
+  every 10 ms), no events: on the benchmark store's day (its one all-day daypart playing
+  those songs, from the first) or the example store's 2026-11-23 from 15:00. The decode
+  thread decodes (FFmpeg through PyAV) and resamples (swresample, 64 taps) a few seconds
+  ahead; per block the device's thread runs the engine's clock, takes the frames, applies
+  the loudness gain and the master gain, and hands float32 to the device. On air: the child
+  prints a line just before `Live.run()`.
+- reference: Liquidsoap (Debian's, installed with apt-get if missing) playing the same
+  files in the same order (an m3u, playlist mode "normal") to `output.dummy`, its frame
+  rate at 48 kHz like ours (so that it resamples the 44.1 kHz songs with its default
+  converter, as ours does); it decodes, runs its clock (frames of 40 ms) and drops the
   audio. On air: its output's on_start callback logs a line.
 Measured per child: CPU time (user + system, all threads) over the --seconds on air, from
 /proc/PID/stat (10 ms ticks), as a share of one core; and over the whole life of the
@@ -34,17 +41,25 @@ import tempfile
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
+
+import av
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.render_hour import DAY, ensure_tool, example_day  # noqa: E402
 from bench.report import report  # noqa: E402
+from bench.service_store import build_store  # noqa: E402
 from daemon.audio.format import RATE  # noqa: E402
 from daemon.audio.sinks import DeviceSink  # noqa: E402
+from daemon.catalog.load import load_catalog  # noqa: E402
+from daemon.dayplan import build_day_plan  # noqa: E402
 from daemon.drivers.live import Live  # noqa: E402
+from daemon.model import DayPlan, Track  # noqa: E402
+from daemon.speech.speaker import open_speaker  # noqa: E402
 
 ON_AIR = "mall-pa bench: on air"
 PLAYED = "mall-pa bench: played"
@@ -55,14 +70,34 @@ SETTLE = 1.0  # seconds after going on air before the measured window opens
 # -- the child: our player ------------------------------------------------------------------
 
 
-def child() -> None:
-    """Play the example day from 15:00 to the null device until SIGTERM."""
-    example = example_day(events=False)
+def real_day() -> tuple[DayPlan, list[Track], Any]:
+    """The benchmark store's day with its daypart playing only the 44.1 kHz songs."""
+    store = build_store()
+    catalog = load_catalog(store.config)
+    speaker = open_speaker(catalog.config.speech, catalog.config.state_dir)
+    plan, _ = build_day_plan(catalog, DAY, speaker)
+    part = plan.dayparts[0]
+    songs = [t for t in part.tracks if t.playable and _rate(t.path) == 44100]
+    plan = replace(plan, dayparts=(replace(part, tracks=tuple(songs)),))
+    return plan, songs, catalog
+
+
+def _rate(path: Path) -> int:
+    with av.open(str(path)) as container:
+        return int(container.streams.audio[0].codec_context.sample_rate)
+
+
+def child(music: str) -> None:
+    """Play the day to the null device until SIGTERM."""
+    if music == "real":
+        plan, _, catalog = real_day()
+        start, settings, measure = plan.dayparts[0].start, catalog.config.audio, catalog.media
+    else:
+        example = example_day(events=False)
+        plan, start = example.plan, example.at(15)
+        settings, measure = example.catalog.config.audio, example.media
     sink = DeviceSink("null")
-    live = Live(
-        example.plan, sink, example.catalog.config.audio, example.media.analysis,
-        start=example.at(15),
-    )  # fmt: skip
+    live = Live(plan, sink, settings, measure.known, start=start)
     signal.signal(signal.SIGTERM, lambda *_: live.stop())
     print(ON_AIR, flush=True)
     began = time.perf_counter()
@@ -168,15 +203,22 @@ def liquidsoap_script(folder: Path, songs: Sequence[Path]) -> Path:
     return script
 
 
-def measure(seconds: float, runs: int) -> dict[str, str]:
+def measure(seconds: float, runs: int, music: str) -> dict[str, str]:
     installed = ensure_tool("liquidsoap", "liquidsoap")
     version = subprocess.run(
         ["liquidsoap", "--version"], capture_output=True, text=True, check=True
     ).stdout.splitlines()[0]
-    example = example_day(events=False)
-    evening = next(p for p in example.plan.dayparts if p.name == "evening")
-    songs = [t.path.resolve() for t in evening.tracks if t.playable]
-    ours_cmd = [sys.executable, str(Path(__file__).resolve()), "--child"]
+    if music == "real":
+        songs = [t.path.resolve() for t in real_day()[1]]
+        what = "Debian's extremetuxracer-data, Vorbis 44.1 kHz stereo, both resampling to 48 kHz"
+        ours_name = "ours: Live on the benchmark store's day from its first song"
+    else:
+        example = example_day(events=False)
+        evening = next(p for p in example.plan.dayparts if p.name == "evening")
+        songs = [t.path.resolve() for t in evening.tracks if t.playable]
+        what = "the example store's evening songs, Vorbis 48 kHz stereo (nothing to resample)"
+        ours_name = f"ours: Live from {DAY} 15:00"
+    ours_cmd = [sys.executable, str(Path(__file__).resolve()), "--child", music]
     ours: list[Cost] = []
     theirs: list[Cost] = []
     with tempfile.TemporaryDirectory(prefix="live-cost-") as scratch:
@@ -207,12 +249,15 @@ def measure(seconds: float, runs: int) -> dict[str, str]:
         pacing.append(float(found.group(1)) / float(found.group(2)))
     results = {
         "what plays": f"{seconds:g} s measured on air (after {SETTLE:g} s settling), "
-        f"{len(songs)} evening songs, Vorbis 48 kHz stereo, silent output paced in real time",
-        f"ours: Live from {DAY} 15:00 to DeviceSink('null'), {m}": line(ours),
+        f"{len(songs)} songs in order ({what}), silent outputs paced in real time",
+        f"{ours_name} to DeviceSink('null'), {m}": line(ours),
         f"reference: {version}, playlist to output.dummy at 48 kHz, {m}": line(theirs),
         "ours: seconds of audio played per second of wall time (pacing)": f"{min(pacing):.3f}"
         f"-{max(pacing):.3f}",
-        "ratio CPU on air, ours / Liquidsoap, target <= 1": f"{o_cpu / l_cpu:.2f}",
+        "ratio CPU on air, ours / Liquidsoap, target <= 1": f"{o_cpu / l_cpu:.2f} "
+        f"({'met' if o_cpu <= l_cpu else 'NOT met'}; per run ours "
+        f"{', '.join(f'{c.cpu_share * 100:.1f}%' for c in ours)}, Liquidsoap "
+        f"{', '.join(f'{c.cpu_share * 100:.1f}%' for c in theirs)})",
         "peak RSS, target ours < 100 MB": f"ours {o_rss:.0f} MB, Liquidsoap {l_rss:.0f} MB",
     }
     if installed:
@@ -225,12 +270,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--record", action="store_true", help="append to bench/RESULTS.md")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--music", choices=["real", "example"], default="real")
+    parser.add_argument("--child", choices=["real", "example"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child()
+        child(args.child)
         return
-    report("live_cost.py", measure(args.seconds, args.runs), args.record)
+    report("live_cost.py", measure(args.seconds, args.runs, args.music), args.record)
 
 
 if __name__ == "__main__":

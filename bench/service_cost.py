@@ -10,10 +10,11 @@ run plays the three one after another (ours, ours' playing part alone, Liquidsoa
 figures are medians of --runs:
 - ours: the real `mall-pa run` on the benchmark store (bench/service_store.py: Debian's
   extremetuxracer-data songs, Ogg Vorbis, stereo, 44.1 and 48 kHz, sequential; every file
-  decoded and resampled to 48 kHz stereo float32 by miniaudio, levelled by its loudness
-  gain) to the null device (paced by a timer, asking every 10 ms): the whole service, with
+  decoded by FFmpeg (PyAV) and resampled to 48 kHz stereo float32 by swresample (64 taps)
+  on the decode thread a few seconds ahead, levelled by its loudness gain) to the null
+  device (paced by a timer, asking every 10 ms): the whole service, with
   its API up (uvicorn), its SQLite store (a heartbeat written every 2 s), APScheduler's
-  chores, the follower and preload threads. Each run starts from a fresh state folder but
+  chores, the follower and decode threads. Each run starts from a fresh state folder but
   the media and speech caches (a first run: the admin is created through the setup link).
   A client in this process then polls GET /api/status once a second, as a desk console
   does, to the window's end. On air: /healthz answers 200 and the start-up check (which
@@ -26,8 +27,7 @@ figures are medians of --runs:
   files in the same order (playlist mode "normal") to `output.dummy`, its frame rate set to
   48 kHz (`settings.frame.audio.samplerate`) so that it too resamples the 44.1 kHz songs to
   48 kHz, with its default converter (it logs which: libsamplerate, quality "fast", a sinc
-  resampler: more work per sample than miniaudio's linear one with its 4th-order low-pass,
-  so on resampling ours does less and cleans less). It serves nothing. On air: its output's
+  resampler). It serves nothing. On air: its output's
   on_start callback logs a line.
 The window opens 1 s after ours is ready, by then a second or two into its first song (its
 start-up check runs first); the other two open theirs as far into the playlist, so all
@@ -45,6 +45,7 @@ card's driver (none: every output is silent and timer-paced).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import re
@@ -60,8 +61,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import av
 import httpx
-import miniaudio
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -198,13 +199,22 @@ def heard(songs: Sequence[Path], start: float, seconds: float) -> tuple[dict[int
     at, changes = 0.0, 0
     while at < start + seconds:
         for song in songs:
-            info = miniaudio.get_file_info(str(song))
-            overlap = min(at + info.duration, start + seconds) - max(at, start)
+            rate, duration = _info(song)
+            overlap = min(at + duration, start + seconds) - max(at, start)
             if overlap > 0:
-                out[info.sample_rate] = out.get(info.sample_rate, 0.0) + overlap
+                out[rate] = out.get(rate, 0.0) + overlap
                 changes += at > start
-            at += info.duration
+            at += duration
     return out, changes
+
+
+@functools.cache
+def _info(path: Path) -> tuple[int, float]:
+    """A song's sample rate and its length in seconds (its samples, counted by decoding)."""
+    with av.open(str(path)) as container:
+        stream = container.streams.audio[0]
+        samples = sum(frame.samples for frame in container.decode(stream))
+        return int(stream.codec_context.sample_rate), samples / stream.codec_context.sample_rate
 
 
 def mix(seconds: dict[int, float]) -> str:

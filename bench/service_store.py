@@ -13,7 +13,8 @@ the example store's mall-pa.toml, parsed and written anew with these changes:
 - the stings: the example's intro, outro and alert tone (stings/*.ogg from `make media`),
   copied into the store's folder;
 - the scripts: only the example's emergency preset fire-evacuation (its text spoken by the
-  store's voice, espeak-ng, at start-up), so no fixed or campaign announcement airs;
+  store's voice, espeak-ng, at start-up), so no fixed or campaign announcement airs; its
+  `clear_script` is left out (a benchmark's clear brings the music back at once);
 - `audio.device = "null"` (miniaudio's null device: real time, silent), `[api]` on
   127.0.0.1 at a free port, `[daemon] state_dir = "state"` in the store's folder,
   `check_before_opening_minutes = 0` and `pages_per_minute` as the caller asks (default 6,
@@ -175,10 +176,11 @@ def build_store(
     (folder / "scripts").mkdir(exist_ok=True)
     for old in (folder / "scripts").glob("*.toml"):
         old.unlink()
-    shutil.copyfile(
-        ROOT / example["library"]["scripts"] / f"{PRESET}.toml",
-        folder / "scripts" / f"{PRESET}.toml",
-    )
+    preset = (ROOT / example["library"]["scripts"] / f"{PRESET}.toml").read_text(encoding="utf-8")
+    kept = [
+        line for line in preset.splitlines(keepends=True) if not line.startswith("clear_script")
+    ]
+    (folder / "scripts" / f"{PRESET}.toml").write_text("".join(kept), encoding="utf-8")
     (folder / "music.m3u8").write_text(
         "#EXTM3U\n" + "".join(f"#EXTINF:-1,{s.stem}\n{s}\n" for s in songs), encoding="utf-8"
     )

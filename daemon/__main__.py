@@ -7,6 +7,7 @@ Mistakes in the inputs print every problem (file, where, expected, found) and ex
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -93,6 +94,8 @@ def _simulate(catalog: Catalog, speaker: Speaker, args: argparse.Namespace) -> i
         # no measure=: nothing is heard, so measuring the pages' speech would only cost time
         commands = what_if.commands(args.events, args.date, zone, presets, speaker)
     timeline = simulate(plan, commands)
+    with contextlib.suppress(OSError):  # the speech just measured: a cache, not the answer
+        catalog.media.save()
     base = catalog.config.file.parent.resolve()
     if args.format == "jsonl":
         sys.stdout.write(format_jsonl(timeline, zone, base))

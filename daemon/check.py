@@ -67,12 +67,14 @@ def inspect(catalog: Catalog, speaker: Speaker, day: date) -> Report:
             need(f"playlist {path.name}: track", track)
     need("intro sting", catalog.intro)
     need("outro sting", catalog.outro)
-    need("alert tone", catalog.alert)
+    need("alert tone", plan.alert)  # the config's, or the default one
     need("opening song", catalog.opening_song)
     need("closing song", catalog.closing_song)
-    aired = {s.script.id: s.script for s in plan.fixed} | {
-        c.script.id: c.script for c in plan.campaigns
-    }
+    aired = (
+        {s.script.id: s.script for s in plan.fixed}
+        | {c.script.id: c.script for c in plan.campaigns}
+        | {clear.id: clear for _, clear in plan.all_clears}
+    )
     for script in [*aired.values(), *presets.values()]:
         need(f"script {script.id}: audio", script.audio)
     media.save()

@@ -5,7 +5,10 @@ closing, dayparts, fixed slots, campaign windows) to instants in the store's tim
 keeps only scripts approved on or before that date (B6: `daemon.approval`), and returns the
 plan with notes for the desk: slots that fall outside business hours, scripts that will not
 air and why. Emergency presets are approved scripts whatever their date (an evacuation
-order must be able to air); `mall-pa check` names a wrong date on them.
+order must be able to air); `mall-pa check` names a wrong date on them. Their speech starts
+at its first sound (no breath before it: an emergency is heard at once). A preset's
+all-clear script airs after its clear if it is approved for the day (`plan.all_clears`).
+The alert tone is the config's, or the default one (`daemon.speech.tone`).
 """
 
 from __future__ import annotations
@@ -28,21 +31,33 @@ from daemon.model import (
     Track,
 )  # fmt: skip
 from daemon.recurrence import local_instant, parse_window
+from daemon.speech.cache import wav_seconds
+from daemon.speech.recording import RecordingRefused
 from daemon.speech.speaker import Speaker
+from daemon.speech.tone import TITLE as DEFAULT_ALERT
+from daemon.speech.tone import default_alert
 
 __all__ = ["build_day_plan", "emergency_presets", "on_air", "script_duration"]
 
 
-def on_air(script: Script, speaker: Speaker, media: MediaCache | None = None) -> Script:
+def on_air(
+    script: Script, speaker: Speaker, media: MediaCache | None = None, *, lead: bool = True
+) -> Script:
     """The script with `audio` set to what airs: the announcer's recording if there is one
     (B7), else its text rendered by the speaker. With `media`, the rendering is measured
-    now, so that the audio thread never decodes it when it airs."""
+    now, so that the audio thread never decodes it when it airs. Without `lead`, what airs
+    starts at its first sound: a playable recording too is rendered again, trimmed."""
     if script.audio is not None and script.audio.playable:
-        return script
-    if script.recording is not None:
-        rendered = speaker.recorded_file(script.recording, script.title)
+        if lead:
+            return script
+        try:
+            rendered = speaker.recorded_file(script.audio.path, script.title, lead=False)
+        except RecordingRefused:  # too long for a page, say: it airs as it is
+            return script
+    elif script.recording is not None:
+        rendered = speaker.recorded_file(script.recording, script.title, lead=lead)
     else:
-        rendered = speaker.say(script.text)
+        rendered = speaker.say(script.text, lead=lead)
     if media is not None:
         media.analysis(rendered.path)
     return replace(script, audio=Track(rendered.path, script.title, rendered.duration))
@@ -58,7 +73,7 @@ def script_duration(script: Script) -> float:
 def emergency_presets(catalog: Catalog, speaker: Speaker) -> dict[str, Script]:
     """Approved emergency scripts by id, ready to air: the ones an emergency call may name."""
     return {
-        s.id: on_air(s, speaker, catalog.media)
+        s.id: on_air(s, speaker, catalog.media, lead=False)
         for s in catalog.scripts
         if s.kind is ScriptKind.EMERGENCY and s.approved
     }
@@ -83,6 +98,7 @@ def build_day_plan(catalog: Catalog, day: date, speaker: Speaker) -> tuple[DayPl
     windows_by_name = {p.name: (p.start, p.end) for p in dayparts}
     fixed: list[FixedSlot] = []
     campaigns: list[Campaign] = []
+    clears: dict[str, Script] = {}
     for script in catalog.scripts:
         if not script.approved:
             notes.append(f"{script.id}: not approved by planning (B6), will not air")
@@ -108,6 +124,8 @@ def build_day_plan(catalog: Catalog, day: date, speaker: Speaker) -> tuple[DayPl
                 continue
             windows = _campaign_windows(script, windows_by_name, day, zone, opening, closing)
             campaigns.append(Campaign(script, windows, script_duration(script)))
+        elif script.kind is ScriptKind.ALL_CLEAR:
+            clears[script.id] = script
     plan = DayPlan(
         day=day,
         zone=zone,
@@ -122,15 +140,45 @@ def build_day_plan(catalog: Catalog, day: date, speaker: Speaker) -> tuple[DayPl
         campaigns=tuple(campaigns),
         opening_song=catalog.opening_song,
         closing_song=catalog.closing_song,
-        alert=catalog.alert,
+        alert=_default_alert(catalog, speaker) if config.breaks.alert is None else catalog.alert,
+        all_clears=_all_clears(catalog, clears, notes),
         max_announcements=config.breaks.max_announcements,
         urgent_max_wait=config.breaks.urgent_max_wait_seconds,
         urgent_fade=config.breaks.urgent_fade_seconds,
         emergency_fade=config.breaks.emergency_fade_seconds,
+        fixed_early=config.breaks.window.early_seconds,
+        calm_after_emergency=config.breaks.window.calm_seconds,
         seed=int(day.strftime("%Y%m%d")),
         separation=config.separation,
     )
     return plan, notes
+
+
+def _default_alert(catalog: Catalog, speaker: Speaker) -> Track:
+    """The default alert tone (the config names none), measured like every sting."""
+    path = default_alert(speaker.cache)
+    catalog.media.analysis(path)
+    return Track(path, DEFAULT_ALERT, wav_seconds(path))
+
+
+def _all_clears(
+    catalog: Catalog, clears: dict[str, Script], notes: list[str]
+) -> tuple[tuple[str, Script], ...]:
+    """(preset id, its all-clear ready to air) for each approved preset that names one."""
+    pairs = []
+    for preset in catalog.scripts:
+        named = preset.kind is ScriptKind.EMERGENCY and preset.approved and preset.clear_script
+        if not named:
+            continue
+        clear = clears.get(preset.clear_script)
+        if clear is None:
+            notes.append(
+                f"{preset.id}: its all-clear {preset.clear_script} will not air today "
+                "(not approved for the day): after a clear the music comes back without it"
+            )
+            continue
+        pairs.append((preset.id, clear))
+    return tuple(pairs)
 
 
 def _not_today(script: Script, day: date) -> str:

@@ -1,9 +1,11 @@
 """The insert queue: pages, fixed slots and campaigns waiting for a break. Pure.
 
 Pages wait from the moment they are taken; a fixed slot joins the queue when its time comes
-(B4); campaigns are due by their own counters (B5, `policy.CampaignBook`). `due(now)` is what
-may air in the break at `now`, `take` removes what airs. From the closing song on only pages
-remain due (B16). `restore` rebuilds the queue mid-day from the durable log: slots that
+(B4), or up to `plan.fixed_early` seconds before when a break can air then (`release_fixed`
+is given the horizon); campaigns are due by their own counters (B5, `policy.CampaignBook`),
+and not in the calm after an emergency (`calm_from`). `due(now)` is what may air in the
+break at `now`, `take` removes what airs. From the closing song on only pages remain due
+(B16). `restore` rebuilds the queue mid-day from the durable log: slots that
 already aired stay aired, campaign counters count the plays before the restart, and pages
 keep the instant they were accepted, so their place in the queue survives.
 """
@@ -39,12 +41,15 @@ as skipped: a morning's binder read out all at once at noon helps nobody."""
 class QueueSnapshot:
     pending: tuple[Insert, ...]  # in the order they would air
     next_fixed: Instant | None
+    calm_until: Instant | None = None  # campaigns held back until then after an emergency
 
 
 class InsertQueue:
     def __init__(self, plan: DayPlan) -> None:
         self._plan = plan
-        self._campaigns = policy.CampaignBook(plan.campaigns, plan.opening)
+        self._campaigns = policy.CampaignBook(
+            plan.campaigns, plan.opening, plan.calm_after_emergency
+        )
         self._future = deque(sorted(plan.fixed, key=lambda s: policy.fixed_insert(s).seq))
         self._pending: list[Insert] = []
         self._arrivals = 0
@@ -79,9 +84,12 @@ class InsertQueue:
     # -- breaks ----------------------------------------------------------------------------
 
     def due(self, now: Instant, closing: bool) -> list[Insert]:
-        """Inserts that may air now: pages always, the rest only while open and not closing."""
+        """Inserts that may air now: pages always, the rest only while open and not closing;
+        campaigns (a cut one waiting to air again too) not in the calm after an emergency."""
         if closing:
             return [i for i in self._pending if i.source is Source.PAGE]
+        if now < self._campaigns.calm_until:
+            return [i for i in self._pending if i.source is not Source.CAMPAIGN]
         return self._pending + self._campaigns.due(now)
 
     def take(self, insert: Insert, now: Instant) -> None:
@@ -94,12 +102,21 @@ class InsertQueue:
     def song_ended(self) -> None:
         self._campaigns.song_ended()
 
+    def calm_from(self, now: Instant) -> None:
+        """An emergency's sound ended at `now`: no campaign during the calm that follows."""
+        self._campaigns.calm_from(now)
+
+    @property
+    def calm_until(self) -> Instant:
+        return self._campaigns.calm_until
+
     # -- fixed slots -----------------------------------------------------------------------
 
-    def release_fixed(self, now: Instant) -> list[Insert]:
-        """Slots due by `now` join the queue; returns them."""
+    def release_fixed(self, horizon: Instant) -> list[Insert]:
+        """Slots due by `horizon` (now, or now and the slot window) join the queue; returns
+        them."""
         released = []
-        while self._future and self._future[0].due <= now:
+        while self._future and self._future[0].due <= horizon:
             insert = policy.fixed_insert(self._future.popleft())
             self._pending.append(insert)
             released.append(insert)
@@ -114,6 +131,10 @@ class InsertQueue:
         self._future.clear()
         return dropped
 
+    def fixed_waiting(self) -> bool:
+        """A slot has joined the queue and waits for a break (the last one was full)."""
+        return any(i.source is Source.FIXED for i in self._pending)
+
     def next_fixed_due(self) -> Instant:
         return self._future[0].due if self._future else float("inf")
 
@@ -124,7 +145,8 @@ class InsertQueue:
 
     def snapshot(self, now: Instant, closing: bool) -> QueueSnapshot:
         waiting = sorted(self.due(now, closing), key=lambda i: (i.cls, i.seq))
-        return QueueSnapshot(tuple(waiting), self._future[0].due if self._future else None)
+        calm = self.calm_until if now < self.calm_until else None
+        return QueueSnapshot(tuple(waiting), self._future[0].due if self._future else None, calm)
 
     def restore(
         self, now: Instant, aired: Sequence[AsRunEntry], pages: Sequence[tuple[Page, Instant]]

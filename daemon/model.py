@@ -60,6 +60,7 @@ class ScriptKind(enum.StrEnum):
     FIXED = "fixed"
     CAMPAIGN = "campaign"
     EMERGENCY = "emergency"
+    ALL_CLEAR = "all-clear"  # aired once after an emergency preset that names it is cleared
 
 
 class ItemKind(enum.StrEnum):
@@ -103,6 +104,8 @@ class Track(_Value):
     `duration` is None when the file cannot be played; `problem` then says why. `note`
     says why it airs shorter than the file (dead air cut off), for the timeline. `artist`
     is who the playlist says performs it ("" when it does not say), for artist separation.
+    `cue`: seconds of the file before its first sound, which do not air (`duration` counts
+    from there).
     """
 
     path: Path
@@ -111,6 +114,7 @@ class Track(_Value):
     problem: str | None = None
     note: str = ""
     artist: str = ""
+    cue: float = 0.0
 
     @property
     def playable(self) -> bool:
@@ -145,6 +149,7 @@ class Script(_Value):
     max_per_day: int | None = None
     # emergency
     repeat_every_seconds: float = 0.0
+    clear_script: str = ""  # the id of the all-clear script aired after the clear, if any
 
     @property
     def approved(self) -> bool:
@@ -339,10 +344,13 @@ class DayPlan(_Value):
     opening_song: Track | None = None
     closing_song: Track | None = None
     alert: Track | None = None
+    all_clears: tuple[tuple[str, Script], ...] = ()  # (emergency preset id, its all-clear)
     max_announcements: int = 3
     urgent_max_wait: float = 45.0
     urgent_fade: float = 2.0
     emergency_fade: float = 0.02
+    fixed_early: float = 60.0  # a fixed slot may air this early at a boundary (B4 window)
+    calm_after_emergency: float = 600.0  # no campaign this long after an emergency's sound
     seed: int = 0
     separation: Separation = Separation()
 

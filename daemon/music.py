@@ -108,11 +108,14 @@ class MusicProgram:
         """`track` started from outside the playlists (the opening or the closing song)."""
         self._history.record(str(track.path), track.artist, OTHER)
 
-    def next(self, now: Instant, target: Instant | None) -> tuple[Track | None, list[Track]]:
+    def next(
+        self, now: Instant, target: Instant | None, early: float = 0.0
+    ) -> tuple[Track | None, list[Track]]:
         """(the song to play at `now`, unplayable songs passed over). None: nothing playable.
 
-        `target` is the next instant a song should end at or just after, if any. The song
-        returned counts as played from now on (whether it ends or is cut).
+        `target` is the next instant a song should end at or near, if any; a boundary up to
+        `early` seconds before it will do too (a slot's window). The song returned counts as
+        played from now on (whether it ends or is cut).
         """
         state = self._state_at(now)
         if state is None:
@@ -120,7 +123,7 @@ class MusicProgram:
         held = self._closing if self._closing_at - now < state.hold else None
         if state.part.shuffle:
             remaining = None if target is None else target - now
-            track, skipped = self._shuffled(state, held, remaining)
+            track, skipped = self._shuffled(state, held, remaining, early)
         else:
             track, skipped = self._sequential(state, held)
         if track is not None:
@@ -193,7 +196,7 @@ class MusicProgram:
         return chosen, [t for at, t in unplayable if at < step]
 
     def _shuffled(
-        self, state: _PartState, held: str | None, remaining: float | None
+        self, state: _PartState, held: str | None, remaining: float | None, early: float
     ) -> tuple[Track | None, list[Track]]:
         skipped: list[Track] = []
         if not state.bag:
@@ -203,11 +206,11 @@ class MusicProgram:
         options = choices(state.bag, state.songs, history, rules, held, WINDOW, punctuality.DEPTH)
         if not options:
             return None, skipped
-        best = None if remaining is None else _plan(options, remaining)
+        best = None if remaining is None else _plan(options, remaining, early)
         if best is not None and rules.artists and best[1] > ARTIST_PRICE:
             free = replace(rules, artists=0)  # what keeping the artist apart costs
             others = choices(state.bag, state.songs, history, free, held, WINDOW, punctuality.DEPTH)
-            cheaper = _plan(others, remaining or 0.0)
+            cheaper = _plan(others, remaining or 0.0, early)
             if cheaper is not None and cheaper[1] < best[1] - ARTIST_PRICE:
                 options, best = others, cheaper
         pick = next(i for i, o in enumerate(options) if o[2] == 0) if best is None else best[0]
@@ -217,9 +220,9 @@ class MusicProgram:
         return track, skipped
 
 
-def _plan(options: Sequence[Option], remaining: float) -> tuple[int, float] | None:
+def _plan(options: Sequence[Option], remaining: float, early: float) -> tuple[int, float] | None:
     durations = [track.duration or 0.0 for _, track, _ in options]
-    return punctuality.plan(durations, remaining, [place for *_, place in options])
+    return punctuality.plan(durations, remaining, [place for *_, place in options], early)
 
 
 def _state(part: Daypart, index: int, seed: int, separation: Separation) -> _PartState:

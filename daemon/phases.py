@@ -44,16 +44,26 @@ class Phases:
         self.music = MusicProgram.for_plan(plan)
         self.queue = InsertQueue(plan)
         self.breaks = Breaks(plan, self.queue, self.asrun)
-        self.emergency = EmergencyCycle(plan.alert)
+        self.emergency = EmergencyCycle(plan)
         self.opened = False  # the opening song has had its turn
         self.closing = False  # the closing song has started: no more fixed or campaigns
         self.closed = False  # the music is over for the day
 
     def decide(self, now: Instant, ended: Item | None, interrupted: bool) -> Item | None:
-        """What starts at `now`, the output being free after `ended` (cut if `interrupted`)."""
-        self.queue.release_fixed(now)
+        """What starts at `now`, the output being free after `ended` (cut if `interrupted`).
+
+        A fixed slot joins the queue `plan.fixed_early` seconds before its time, so that a
+        break at a boundary in that window airs it (B4); after an emergency, its all-clear
+        airs first and campaigns wait for the calm (`emergency`, `inserts`)."""
+        opened = now >= self.plan.opening
+        self.queue.release_fixed(now + self.plan.fixed_early if opened else now)
         if self.emergency.active is not None:
             return self.emergency.step(now, ended, interrupted)
+        ending, all_clear = self.emergency.after(ended)
+        if ending:
+            self.queue.calm_from(now)
+        if all_clear is not None:
+            return all_clear
         if now < self.plan.opening and not self.opened:
             return None
         kind = None if ended is None else ended.kind
@@ -69,10 +79,16 @@ class Phases:
         if not self.opened:
             self.opened = True
             song = self.plan.opening_song
-            if song is not None and self.asrun.playable(now, song, Source.OPENING_SONG):
+            late = now >= self.plan.closing_target  # an emergency lasted through the day
+            if (
+                song is not None
+                and not late
+                and self.asrun.playable(now, song, Source.OPENING_SONG)
+            ):
                 self.music.played(song)  # separation counts it as a play of its file
                 return _song(song, Source.OPENING_SONG)
-        due = self.due(now)
+        intro = (self.plan.intro.duration or 0.0) if self.plan.intro.playable else 0.0
+        due = self.due(now) if now + intro < self.plan.closing else self.due(self.plan.closing)
         urgent = any(i.cls is InsertClass.URGENT_PAGE for i in due)
         no_more_music = self.closed or now >= self.plan.closing
         if due and (not after_break or urgent or no_more_music):
@@ -91,7 +107,7 @@ class Phases:
                 return _song(song, Source.CLOSING_SONG)
             self.closed = True
             return None
-        track, skipped = self.music.next(now, self.target(now))
+        track, skipped = self.music.next(now, *self.target(now))
         for bad in skipped:
             self.asrun.playable(now, bad, Source.PLAYLIST)
         return None if track is None else _song(track, Source.PLAYLIST)
@@ -119,19 +135,30 @@ class Phases:
         later = [t for t in later if t > now]
         return min(later, default=None)
 
-    def target(self, now: Instant) -> Instant:
-        """Where the next boundary should land: the next slot, or the closing song's start.
+    def target(self, now: Instant) -> tuple[Instant, float]:
+        """Where the next boundary should land: an intro before the next slot (so that its
+        script starts on time), or the closing song's start; and how many seconds before
+        that a boundary will do too (the slot's window opens: the break airs early).
 
         Slots closer together than the shortest song cannot each get a boundary of their
-        own, so the target moves to the last of such a cluster: one break airs them all.
+        own: one break airs them all, aimed at the middle of the cluster but never before
+        the last one's window opens (`plan.fixed_early`: the break must release them all).
+        A slot already waiting (the last break was full of pages) wants the soonest boundary.
         """
-        target = self.queue.next_fixed_due()
+        if self.queue.fixed_waiting() and not self.closing:
+            return now + 1.0, 0.0  # the run that ends soonest: the shortest song there is
+        first = last = self.queue.next_fixed_due()
         shortest = self.music.shortest(now)
         for slot in itertools.islice(self.queue.future_fixed(), 1, None):
-            if slot.due - target >= shortest:
+            if slot.due - last >= shortest:
                 break
-            target = slot.due
-        return min(target, self.plan.closing_target)
+            last = slot.due
+        intro = self.plan.intro.duration if self.plan.intro.playable else 0.0
+        opens = last - self.plan.fixed_early  # the first boundary that releases them all
+        aim = max((first + last) / 2 - (intro or 0.0), opens)
+        if aim >= self.plan.closing_target:
+            return self.plan.closing_target, 0.0  # the closing song has no window
+        return aim, aim - opens
 
     def restore(self, now: Instant, recovery: Recovery) -> None:
         """Take up the day at `now` from the durable log (see `Engine.restore`)."""
@@ -144,8 +171,7 @@ class Phases:
         self.music.restore(aired)
         for insert in self.queue.restore(now, aired, recovery.pages):
             self.skip(now, insert, _MISSED)
-        if recovery.emergency is not None:
-            self.emergency.start(now, recovery.emergency)
+        self.emergency.restore(now, recovery.emergency, aired)
 
 
 def _song(track: Track, source: Source) -> Item:

@@ -3,7 +3,8 @@
 Priority (highest first): emergency, urgent page, page, fixed, campaign. Within a class:
 pages in arrival order, fixed scripts by slot time then binder order (B4), campaigns
 least recently aired first, so that a break too small for every due campaign rotates
-them fairly over the day (B5).
+them fairly over the day (B5). After an emergency no campaign is due for a calm while
+(`CampaignBook.calm_from`): a sales pitch is not what people should hear after an evacuation.
 """
 
 from __future__ import annotations
@@ -74,13 +75,20 @@ class CampaignBook:
 
     A campaign is due when it is eligible now (date, weekday and daypart were resolved
     into its windows), has aired fewer than `max_per_day` times, and `every_songs` songs
-    or `every_minutes` minutes have passed since it last aired (since opening, at first).
+    or `every_minutes` minutes have passed since it last aired (since opening, at first);
+    and not within `calm` seconds of an emergency's end (its clear, or its last sound).
     """
 
-    def __init__(self, campaigns: Sequence[Campaign], opening: Instant) -> None:
+    def __init__(self, campaigns: Sequence[Campaign], opening: Instant, calm: float = 0.0) -> None:
         self._campaigns = list(campaigns)
         self._opening = opening
         self._tally = {c.script.id: _Tally() for c in campaigns}
+        self._calm = calm
+        self.calm_until: Instant = float("-inf")  # no campaign is due before this instant
+
+    def calm_from(self, now: Instant) -> None:
+        """An emergency's sound ended (or it was cleared) at `now`: hold campaigns back."""
+        self.calm_until = max(self.calm_until, now + self._calm)
 
     def song_ended(self) -> None:
         for tally in self._tally.values():
@@ -92,9 +100,12 @@ class CampaignBook:
 
     def restore(self, aired: Sequence[AsRunEntry]) -> None:
         """Count the plays and songs of the day's as-run log (in start order), as if the
-        engine had aired them: daily caps and frequencies go on from there."""
+        engine had aired them: daily caps and frequencies go on from there, and the calm
+        after the day's last emergency goes on from its last item's end."""
         for entry in aired:
-            if entry.kind is ItemKind.MUSIC:
+            if entry.kind is ItemKind.EMERGENCY:
+                self.calm_from(entry.end)
+            elif entry.kind is ItemKind.MUSIC:
                 self.song_ended()
             elif (
                 entry.kind is ItemKind.ANNOUNCEMENT
@@ -104,6 +115,8 @@ class CampaignBook:
                 self.aired(entry.ref, entry.start)
 
     def due(self, now: Instant) -> list[Insert]:
+        if now < self.calm_until:
+            return []
         due = []
         for rank, campaign in enumerate(self._campaigns):
             script, tally = campaign.script, self._tally[campaign.script.id]

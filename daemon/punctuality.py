@@ -9,6 +9,10 @@ At the next boundary it looks again, so pages and breaks on the way are absorbed
 Song separation limits the runs: a candidate may be `ready` only from a later place in the
 run (a song that is rested after one or two more songs have aired). A run is kept only if
 its songs can air in an order where each is ready at its place; its first song is ready now.
+
+A fixed slot may air up to `early` seconds before its time when a boundary falls in that
+window (B4): the target is then a window, a run may end before or after the instant, and
+it is as good as it is near it.
 """
 
 from __future__ import annotations
@@ -25,74 +29,77 @@ so the shuffle order is kept wherever punctuality does not need it changed."""
 
 
 def choose(
-    durations: Sequence[float], remaining: float, ready: Sequence[int] | None = None
+    durations: Sequence[float],
+    remaining: float,
+    ready: Sequence[int] | None = None,
+    early: float = 0.0,
 ) -> int | None:
     """Index (into `durations`) of the song to play now, or None if no plan is needed.
 
     `durations` are the candidate songs in their preferred order; `remaining` is how many
     seconds from now the target lies; `ready[i]` is the first place in a run (0: now) at
-    which song i may air (all 0 if not given; places of `DEPTH` or more never count). None
-    when the target is already past or further away than `DEPTH` songs can reach: then any
-    song ready now will do. The index returned is always that of a song ready now.
+    which song i may air (all 0 if not given; places of `DEPTH` or more never count).
+    `early`: a boundary up to this many seconds before the target will do too (a slot's
+    window, B4), and the timed item airs there, so a run ends at its first boundary from
+    then on; a run is as good as its end is near the target, before or after. None when the
+    target is already past or further away than `DEPTH` songs can reach: then any song
+    ready now will do. The index returned is always that of a song ready now.
     """
-    best = plan(durations, remaining, ready)
+    best = plan(durations, remaining, ready, early)
     return None if best is None else best[0]
 
 
 def plan(
-    durations: Sequence[float], remaining: float, ready: Sequence[int] | None = None
+    durations: Sequence[float],
+    remaining: float,
+    ready: Sequence[int] | None = None,
+    early: float = 0.0,
 ) -> tuple[int, float] | None:
-    """As `choose`, with the best run's overshoot: (index of its first song, seconds)."""
+    """As `choose`, with how far the best run ends from the target: (its first song, s)."""
     if remaining <= 0 or not durations:
         return None
-    n = len(durations)
-    place = list(ready) if ready is not None else [0] * n
-    if sum(sorted(d for d, p in zip(durations, place, strict=True) if p < DEPTH)[-DEPTH:]) < (
-        remaining
-    ):
+    place = list(ready) if ready is not None else [0] * len(durations)
+    reach = remaining - max(0.0, early)  # a boundary from here on ends the run
+    usable = [i for i, p in enumerate(place) if p < DEPTH]
+    if sum(sorted(durations[i] for i in usable)[-DEPTH:]) < reach:
         return None  # no run reaches the target: it is too far away to plan for yet
-    order = sorted(range(n), key=durations.__getitem__)
+    order = sorted(usable, key=durations.__getitem__)
     ranked = [durations[i] for i in order]
-    best: tuple[float, int] | None = None  # (overshoot, index of the song to play first)
+    best: tuple[float, int] | None = None  # (distance from the target, the first song)
 
-    def offer(overshoot: float, first: int) -> None:
-        """A run whose songs can air each where it is ready, `first` (ready now) first."""
+    def offer(end: float, first: int) -> None:
         nonlocal best
+        off = abs(end - remaining)
         if (
             best is None
-            or overshoot < best[0] - TIE_SECONDS
-            or (overshoot < best[0] + TIE_SECONDS and first < best[1])
+            or off < best[0] - TIE_SECONDS
+            or (off < best[0] + TIE_SECONDS and first < best[1])
         ):
-            best = (overshoot, first)
+            best = (off, first)
 
-    def shortest_reaching(need: float, used: tuple[int, ...], latest: int) -> int | None:
-        """The shortest candidate, not in `used`, ready by place `latest`, of >= `need` s."""
-        at = bisect_left(ranked, need)
-        while at < n and (order[at] in used or place[order[at]] > latest):
-            at += 1
-        return order[at] if at < n else None
+    def last(at: int, total: float, used: tuple[int, ...]) -> None:
+        """The run so far (`used`, `total` s, short of `reach`) ended by one more song at
+        place `at`: the nearest to the target from above and from below that reaches."""
+        mid = bisect_left(ranked, remaining - total)
+        for step, start in ((1, mid), (-1, mid - 1)):
+            k = start
+            while 0 <= k < len(order) and (order[k] in used or place[order[k]] > at):
+                k += step
+            if 0 <= k < len(order) and total + ranked[k] >= reach:
+                offer(total + ranked[k], used[0] if used else order[k])
 
-    for i in range(n):
-        if place[i] >= DEPTH:
-            continue
-        if durations[i] >= remaining and place[i] == 0:
-            offer(durations[i] - remaining, i)  # no run with i in it overshoots less
-            continue
-        for j in range(i + 1, n) if DEPTH >= 2 else ():
-            low, high = min(place[i], place[j]), max(place[i], place[j])
-            if high >= DEPTH or low > 1:
+    def extend(total: float, used: tuple[int, ...]) -> None:
+        at = len(used)
+        if at == DEPTH - 1:
+            last(at, total, used)
+            return
+        for i in usable:
+            if i in used or place[i] > at:
                 continue
-            total = durations[i] + durations[j]
-            if total >= remaining and low == 0 and high <= 1:
-                offer(total - remaining, i if place[i] == 0 else j)
-            elif DEPTH >= 3:
-                # the third airs last (place 2) if i and j can take places 0 and 1, else
-                # second (i, j: places 0 and 2), else first (i, j: places 1 and 2)
-                latest = 0 if low > 0 else 2 if high <= 1 else 1
-                k = shortest_reaching(remaining - total, (i, j), latest)
-                if k is not None:
-                    first = i if place[i] == 0 else j if place[j] == 0 else k
-                    offer(
-                        total + durations[k] - remaining, min(first, k) if place[k] == 0 else first
-                    )
+            if total + durations[i] >= reach:
+                offer(total + durations[i], used[0] if used else i)
+            else:
+                extend(total + durations[i], (*used, i))
+
+    extend(0.0, ())
     return None if best is None else (best[1], best[0])

@@ -102,7 +102,8 @@ class JsonlFile:
 
 
 class Punctuality:
-    """Lateness of the fixed announcements of a timeline, in seconds."""
+    """Lateness of the fixed announcements of a timeline, in seconds: `lateness` signed
+    (negative: aired early, in the slot's window), sorted; `off` the same, absolute."""
 
     def __init__(self, entries: Iterable[AsRunEntry]) -> None:
         self.lateness = sorted(
@@ -112,19 +113,21 @@ class Punctuality:
             and e.source is Source.FIXED
             and e.lateness is not None
         )
+        self.off = sorted(abs(x) for x in self.lateness)
 
     def percentile(self, p: float) -> float:
-        """Nearest-rank percentile (0 < p <= 100); 0 when there is nothing to measure."""
-        if not self.lateness:
+        """Nearest-rank percentile (0 < p <= 100) of `off`; 0 when there is nothing."""
+        if not self.off:
             return 0.0
-        rank = max(1, -(-len(self.lateness) * p // 100))
-        return self.lateness[int(rank) - 1]
+        rank = max(1, -(-len(self.off) * p // 100))
+        return self.off[int(rank) - 1]
 
     def summary(self) -> str:
         if not self.lateness:
             return "no fixed announcements"
+        early = sum(x < 0 for x in self.lateness)
         return (
-            f"{len(self.lateness)} fixed announcements: lateness median "
-            f"{statistics.median(self.lateness):.1f}s, p95 {self.percentile(95):.1f}s, "
-            f"max {self.lateness[-1]:.1f}s"
+            f"{len(self.lateness)} fixed announcements, off their time by: median "
+            f"{statistics.median(self.off):.1f}s, p95 {self.percentile(95):.1f}s, "
+            f"max {self.off[-1]:.1f}s ({early} early, by up to {max(0.0, -self.lateness[0]):.1f}s)"
         )

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from daemon.model import AsRunEntry, DayPlan, EmergencyCall, ItemKind, ScheduledCommand, Source
+from tests.invariants_emergency import MAX_QUIET, emergency_violations
 from tests.separation_invariants import separation_violations
 
 __all__ = ["BLOCK", "violations"]
@@ -28,6 +29,7 @@ def violations(
     found += _no_gap_while_open(plan, aired)
     found += _breaks_well_formed(plan, aired)
     found += _emergencies_prompt(aired, commands)
+    found += emergency_violations(plan, aired, commands)
     found += _cut_announcements_replayed(aired)
     found += _only_emergencies_outside_hours(plan, aired)
     found += _fixed_in_binder_order(aired)
@@ -44,7 +46,7 @@ def _no_overlap(aired: Sequence[AsRunEntry]) -> list[str]:
 
 
 def _no_gap_while_open(plan: DayPlan, aired: Sequence[AsRunEntry]) -> list[str]:
-    """Dead air only in the pauses between emergency repetitions (and after clearing one)."""
+    """No dead air while open, but pauses of at most MAX_QUIET after an emergency's item."""
     found = []
     in_hours = [e for e in aired if plan.opening - EPS <= e.start < plan.closing]
     if (
@@ -57,7 +59,7 @@ def _no_gap_while_open(plan: DayPlan, aired: Sequence[AsRunEntry]) -> list[str]:
         if (
             b.start > a.end + EPS
             and plan.opening <= a.end < plan.closing
-            and a.kind is not ItemKind.EMERGENCY
+            and (a.kind is not ItemKind.EMERGENCY or b.start - a.end > MAX_QUIET + EPS)
         ):
             found.append(f"dead air {b.start - a.end:.3f}s after {_t(a)}")
     return found
@@ -109,8 +111,8 @@ def _one_break(plan: DayPlan, run: list[AsRunEntry], before: AsRunEntry | None) 
         if not urgent:
             found.append(f"break at {_t(run[0])} cut a song without an overdue urgent page")
     for e in announcements:
-        if e.due_at is not None and e.start < e.due_at - EPS:
-            found.append(f"{_t(e)} aired before its slot")
+        if e.due_at is not None and e.start < e.due_at - plan.fixed_early - EPS:
+            found.append(f"{_t(e)} aired before its slot window")
     return found
 
 
@@ -130,10 +132,18 @@ def _emergencies_prompt(
 
 
 def _cut_announcements_replayed(aired: Sequence[AsRunEntry]) -> list[str]:
-    """B12: an announcement an emergency cut airs again in full, later."""
+    """B12: an announcement an emergency cut airs again in full, later; unless nothing but
+    the emergency aired after it (on at the day's end), or the closing song came first and
+    it is not a page (B16)."""
     found = []
     for i, entry in enumerate(aired):
         if entry.kind is ItemKind.ANNOUNCEMENT and entry.interrupted:
+            later = aired[i + 1 :]
+            if all(e.kind is ItemKind.EMERGENCY for e in later):
+                continue
+            closing = any(e.source is Source.CLOSING_SONG for e in later)
+            if closing and entry.source is not Source.PAGE:
+                continue
             again = [
                 e
                 for e in aired[i + 1 :]

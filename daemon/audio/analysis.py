@@ -1,10 +1,14 @@
-"""One pass over a media file, as the mixer will play it: length, loudness, peak and dead air.
+"""One pass over a media file, as the mixer will play it: length, loudness, peak, cue points
+and dead air.
 
 Contract: `analyse(path)` decodes the file block by block with `Decoder` (never the whole song
 in memory) and returns its `Analysis`, or raises `MediaError` when the file cannot be opened or
 breaks mid-way. Loudness is integrated loudness after ITU-R BS.1770 / EBU R128 (pyebur128), in
-LUFS, -inf when everything is gated out. Dead air is a stretch of consecutive 100 ms windows
-whose RMS over both channels is below `BLANK_DB`; `blank_from` is where the first such stretch
+LUFS, -inf when everything is gated out. The cue points are where the sound begins and ends:
+`lead` frames before the first sample above `CUE_DB`, `trail` frames after the last one (a
+song's silent head and tail, which never air; a natural fade stays, down to `CUE_DB`). Dead
+air is a stretch of consecutive 100 ms windows whose RMS over both channels is below
+`BLANK_DB`; `blank_from` is where the first such stretch
 longer than `BLANK_SECONDS` starts (at the end of the file too), else None.
 """
 
@@ -21,16 +25,19 @@ import pyebur128
 from daemon.audio.decode import Decoder
 from daemon.audio.format import CHANNELS, RATE, Block
 
-__all__ = ["BLANK_DB", "BLANK_SECONDS", "SILENT_LUFS", "Analysis", "analyse"]
+__all__ = ["BLANK_DB", "BLANK_SECONDS", "CUE_DB", "CUE_MIN", "SILENT_LUFS", "Analysis", "analyse"]
 
 BLANK_SECONDS = 15.0  # dead air longer than this is cut off (or the file refused)
 BLANK_DB = -50.0  # RMS of a 100 ms window below this is dead air
 SILENT_LUFS = -70.0  # a file quieter than this as a whole is silent
+CUE_DB = -50.0  # a song's sound begins at its first sample above this, ends after its last
+CUE_MIN = RATE // 10  # frames: a head or tail of near-silence shorter than this is kept
 
 _WINDOW = RATE // 10  # 100 ms
 _READ = 4 * _WINDOW  # frames per read: whole windows, about as many as miniaudio hands over
 _GATE = 4 * _WINDOW  # 400 ms: BS.1770's gating block, the least it can measure
 _BLANK_POWER = 10 ** (BLANK_DB / 10)  # mean square of a window at BLANK_DB
+_CUE = 10 ** (CUE_DB / 20)
 _MODE = pyebur128.MeasurementMode.MODE_I | pyebur128.MeasurementMode.MODE_SAMPLE_PEAK
 
 
@@ -40,6 +47,15 @@ class Analysis:
     loudness: float  # integrated, LUFS; -inf when silent
     peak_db: float  # sample peak over both channels, dBFS; -inf when all zero
     blank_from: float | None  # seconds where dead air longer than BLANK_SECONDS starts
+    lead: int = 0  # frames before the first sample above CUE_DB (all of them: none is)
+    trail: int = 0  # frames after the last sample above CUE_DB
+
+    @property
+    def cues(self) -> tuple[int, int]:
+        """The frames that air: from the first sound to the last, where the silence before
+        or after is longer than CUE_MIN (a song's own short breath stays)."""
+        start = self.lead if self.lead > CUE_MIN else 0
+        return start, self.frames - (self.trail if self.trail > CUE_MIN else 0)
 
     @property
     def seconds(self) -> float:
@@ -52,6 +68,8 @@ def analyse(path: Path) -> Analysis:
     powers: list[npt.NDArray[np.float64]] = []  # each 100 ms window's mean square
     first: Block | None = None
     frames = 0
+    lead: int | None = None  # the first frame above CUE_DB, once found
+    last: tuple[int, Block] | None = None  # the last block with a frame above it, and where
     with Decoder(path) as decoder:
         while not decoder.ended:
             block = decoder.read(_READ)
@@ -59,6 +77,9 @@ def analyse(path: Path) -> Analysis:
             if n == 0:
                 break
             first = block if first is None else first
+            if block.max() > _CUE or block.min() < -_CUE:  # two passes, no copy
+                last = (frames, block)
+                lead = frames + int(_loud(block)[0]) if lead is None else lead
             frames += n
             state.add_frames(np.ascontiguousarray(block).reshape(-1), n)
             whole = n - n % _WINDOW
@@ -72,7 +93,16 @@ def analyse(path: Path) -> Analysis:
     peak = max(float(pyebur128.get_sample_peak(state, ch)) for ch in range(CHANNELS))
     peak_db = 20 * math.log10(peak) if peak > 0 else -math.inf
     silent = np.concatenate(powers) < _BLANK_POWER if powers else np.zeros(0, bool)
-    return Analysis(frames, loudness, peak_db, _blank_from(silent, frames))
+    trail = 0 if last is None else frames - last[0] - int(_loud(last[1])[-1]) - 1
+    return Analysis(
+        frames, loudness, peak_db, _blank_from(silent, frames),
+        frames if lead is None else lead, trail,
+    )  # fmt: skip
+
+
+def _loud(block: Block) -> npt.NDArray[np.intp]:
+    """The frames of `block` with a sample above CUE_DB."""
+    return np.flatnonzero(np.abs(block).max(axis=1) > _CUE)
 
 
 def _looped_loudness(block: Block) -> float:

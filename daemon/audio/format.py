@@ -1,7 +1,8 @@
 """The one internal audio format: 48 kHz stereo float32, frames as rows of a numpy array.
 
-Every item is decoded and resampled to it (miniaudio), the mixer works in it, and every sink
-takes it. A block is an array of shape (frames, 2), dtype float32, full scale at +-1.0.
+Every item is decoded and resampled to it (FFmpeg and swresample, daemon/audio/decode.py), the
+mixer works in it, and every sink takes it. A block is an array of shape (frames, 2), dtype
+float32, full scale at +-1.0.
 """
 
 from __future__ import annotations

@@ -3,26 +3,42 @@
 The mixer is passive and sample-exact: a driver tells it what plays (`start`, `fade_out`,
 `stop`, `bed`) and asks for the next `mix(n)` frames, always up to the next event and never
 past it, so an item starts on the very frame the one before it ended (zero samples of
-silence at a boundary). It never decides anything and never reads a clock.
+silence at a boundary). It never decides anything and never reads a clock. What it plays
+comes from `Source`s its opener gives: a `Decoder` (render: decoding in the caller's thread)
+or a `Feed` (live: decoded ahead by the decode thread, daemon/audio/feed.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
 from daemon.audio.decode import Decoder, MediaError
 from daemon.audio.format import CHANNELS, DTYPE, RATE, Block, db_to_gain, frames, silence
 
-__all__ = ["BED_FADE", "EARLY_END_TOLERANCE", "SEEK_FADE", "Mixer", "Opener", "Voice"]
+__all__ = ["BED_FADE", "EARLY_END_TOLERANCE", "SEEK_FADE", "Mixer", "Opener", "Source", "Voice"]
 
 EARLY_END_TOLERANCE = frames(0.01)  # a file may end this much before its slot (resampler tail)
 SEEK_FADE = frames(0.005)  # fade-in when an item starts mid-way (a render from 15:00)
 BED_FADE = frames(0.5)  # the bed fades out when the break's speech is over
 
-Opener = Callable[[Path, int], Decoder]
+
+class Source(Protocol):
+    """Frames of one file: `read(n)` gives n, fewer only at its end; raises MediaError."""
+
+    def read(self, count: int, /) -> Block: ...
+
+    def wait(self, count: int, timeout: float | None, /) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+class Opener(Protocol):
+    """Opens `path` from its frame `offset` (looping it with `loop`). Raises MediaError."""
+
+    def __call__(self, path: Path, offset: int, loop: bool = False, /) -> Source: ...
 
 
 def _ramp(start: float, end: float, count: int) -> Block:
@@ -35,17 +51,10 @@ def _ramp(start: float, end: float, count: int) -> Block:
 
 
 class Voice:
-    """One file playing: its decoder, gain, a slot of `length` frames, and its fades."""
+    """One file playing: its source, gain, a slot of `length` frames, and its fades."""
 
-    def __init__(
-        self,
-        decoder: Decoder,
-        gain: float,
-        length: int | None,
-        offset: int = 0,
-        reopen: Callable[[], Decoder] | None = None,
-    ) -> None:
-        self.decoder, self.gain, self._reopen = decoder, gain, reopen  # reopen: loop the file
+    def __init__(self, source: Source, gain: float, length: int | None, offset: int = 0) -> None:
+        self.source, self.gain = source, gain
         self.remaining = length  # frames left in the slot; None: until the file ends
         self._fade: Block | None = _ramp(0.0, 1.0, SEEK_FADE) if offset else None
         self._fade_to = 1.0  # the gain once the fade curve is used up
@@ -59,8 +68,23 @@ class Voice:
     def read(self, count: int) -> Block:
         """`count` frames, zero-padded where the file ended within tolerance of its slot's
         end; fewer only if the file failed, with `failure` saying why."""
+        remaining = self.remaining
+        if self._fade is None and self._fade_to == 1.0 and (remaining or 0) >= count:
+            try:  # the steady state, every 10 ms: no fade, well inside the slot
+                block = self.source.read(count)
+            except MediaError as err:
+                self.failure = err.reason
+                return np.zeros((0, CHANNELS), DTYPE)
+            if len(block) == count:
+                self.remaining = (remaining or 0) - count
+                return block * self.gain
+            return self._tail(block, count)
+        want = count if remaining is None else min(count, remaining)
+        return self._tail(self._decode(want), count)
+
+    def _tail(self, block: Block, count: int) -> Block:
+        """`block` as read for `count` frames: padded, faded and levelled."""
         want = count if self.remaining is None else min(count, self.remaining)
-        block = self._decode(want)
         if self.remaining is not None and not self.failure:
             left = self.remaining - len(block)
             if len(block) < want and left > EARLY_END_TOLERANCE:
@@ -77,11 +101,7 @@ class Voice:
 
     def _decode(self, want: int) -> Block:
         try:
-            block = self.decoder.read(want)
-            while self._reopen is not None and len(block) < want:
-                self.decoder.close()
-                self.decoder = self._reopen()
-                block = np.concatenate([block, self.decoder.read(want - len(block))])
+            block = self.source.read(want)
         except MediaError as err:
             self.failure = err.reason
             return np.zeros((0, CHANNELS), DTYPE)
@@ -97,7 +117,7 @@ class Voice:
         return out
 
     def close(self) -> None:
-        self.decoder.close()
+        self.source.close()
 
 
 class Mixer:
@@ -136,10 +156,16 @@ class Mixer:
             return
         self._drop_bed()
         try:
-            self._bed = Voice(self._open(path, 0), gain, None, reopen=lambda: self._open(path, 0))
+            self._bed = Voice(self._open(path, 0, True), gain, None)
             self._bed_path = path
         except MediaError:
             self._bed = None  # the bed is a nicety: the speech airs without it
+
+    def wait(self, count: int, timeout: float | None) -> bool:
+        """Until the sources on air have `count` frames ready (live: decoded ahead); False
+        if `timeout` passed first. Not from the device callback."""
+        voices = [v for v in (self.main, self._bed) if v is not None]
+        return all(v.source.wait(count, timeout) for v in voices)
 
     def mix(self, count: int) -> tuple[Block, str]:
         """The next `count` frames, or fewer with the reason the item on air failed."""
@@ -154,7 +180,9 @@ class Mixer:
                 self._drop_bed()
         if self.master != 1.0:
             out *= self.master
-        return np.clip(out, -1.0, 1.0, out=out), failure
+        np.minimum(out, 1.0, out=out)  # the ufuncs themselves: np.clip's wrappers cost more
+        np.maximum(out, -1.0, out=out)  # than the clipping, every 10 ms
+        return out, failure
 
     def _drop_bed(self) -> None:
         if self._bed is not None:

@@ -150,7 +150,7 @@ class WavSink(_Batch):
 
     def _convert(self, block: Block) -> npt.NDArray[np.int16]:
         """int16 samples of `block` in buffers reused from block to block: scaled by 32768 like
-        miniaudio's int16 decoding (so 16-bit audio comes back bit for bit), rounded, clipped."""
+        the decoder's int16 conversion (16-bit audio comes back bit for bit), rounded, clipped."""
         scaled, pcm = self._scaled[: len(block)], self._pcm[: len(block)]
         np.multiply(block, 32768.0, out=scaled)
         np.clip(scaled, -32768.0, 32767.0, out=scaled)

@@ -21,6 +21,8 @@ from daemon.catalog.music_config import separation
 from daemon.catalog.problems import InputError, Problem
 from daemon.catalog.service_config import ServiceSettings, service_settings
 from daemon.catalog.speech_config import speech_settings
+from daemon.catalog.window_config import KEYS as WINDOW_KEYS
+from daemon.catalog.window_config import Window, window
 from daemon.model import Separation
 from daemon.speech.settings import SpeechSettings
 
@@ -52,7 +54,8 @@ class BreaksConfig:
     urgent_max_wait_seconds: float
     urgent_fade_seconds: float
     emergency_fade_seconds: float
-    alert: Path | None  # attention tone before each emergency message
+    alert: Path | None  # attention tone before each emergency message (None: the default)
+    window: Window = field(default_factory=Window)  # fixed_early_seconds, calm_after_..._minutes
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +132,7 @@ def load_config(path: Path) -> Config:
             "emergency_fade_seconds",
             "alert",
             "bed_db",
+            *WINDOW_KEYS,
         ]
     )
     intro, outro = breaks.path("intro", base), breaks.path("outro", base)
@@ -180,6 +184,7 @@ def _breaks(
             "leave it out for the default, 0.02",
         )
     alert = fields.path("alert", base, required=False)
+    timing = window(fields)
     if (
         intro is None
         or outro is None
@@ -190,7 +195,7 @@ def _breaks(
     ):
         return None
     return BreaksConfig(
-        intro, outro, max_announcements, urgent_wait, urgent_fade, emergency_fade, alert
+        intro, outro, max_announcements, urgent_wait, urgent_fade, emergency_fade, alert, timing
     )
 
 

@@ -1,9 +1,11 @@
 """Every media file measured once, as the mixer plays it, and remembered on disk between runs.
 
 Contract: `MediaCache.track(path)` never raises for a bad audio file; it returns a `Track` whose
-`duration` is seconds (decoded frames at 48 kHz, cut where dead air longer than 15 s begins,
-with a `note` saying so) or None with `problem` saying why, in words a person at the service
-desk can act on: a file that cannot be decoded, or that is silent. `analysis(path)` is the
+`duration` is seconds (the frames `Decoder` gives at 48 kHz, so exactly what the mixer plays,
+from its `cue` (the first sound) to its last sound; cut where dead air longer than 15 s
+begins, with a `note` saying so) or None with `problem`
+saying why, in words a person at the service desk can act on: a file that cannot be decoded,
+or that is silent. `analysis(path)` is the
 measured `Analysis` of a playable file (None otherwise); any thread may call it. Measurements
 are cached under the file's resolved absolute path, size and mtime_ns, so an edited or
 replaced file is measured again; failures are not cached. With `verify`, every file is decoded
@@ -26,15 +28,15 @@ from pathlib import Path
 from typing import Any, TypeGuard
 
 from daemon.audio.analysis import BLANK_SECONDS, SILENT_LUFS, Analysis, analyse
-from daemon.audio.decode import MediaError
+from daemon.audio.decode import FORMATS, MediaError
 from daemon.audio.format import RATE
 from daemon.model import Track
 
 __all__ = ["SUPPORTED_FORMATS", "MediaCache"]
 
-SUPPORTED_FORMATS = "mp3, ogg vorbis, flac, wav"
-_SUFFIXES = {".mp3", ".ogg", ".vorbis", ".flac", ".wav"}
-_CACHE_VERSION = 2
+SUPPORTED_FORMATS = FORMATS
+_SUFFIXES = {".mp3", ".ogg", ".oga", ".vorbis", ".opus", ".flac", ".wav", ".m4a", ".aac", ".wma"}
+_CACHE_VERSION = 4  # 4: cue points; 3: decoded by FFmpeg, resampled by swresample
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,15 +69,16 @@ class MediaCache:
         problem = _unplayable(measured)
         if problem is not None:
             return Track(path=path, title=name, duration=None, problem=problem)
-        cut = measured.blank_from
+        start, end = measured.cues
+        cut, note = measured.blank_from, ""
         if cut is not None:
             minutes, seconds = divmod(int(cut), 60)
             note = (
                 f"cut at {minutes}:{seconds:02d}: silent for more than {BLANK_SECONDS:g} s "
                 "from there (dead air)"
             )
-            return Track(path=path, title=name, duration=cut, note=note)
-        return Track(path=path, title=name, duration=measured.frames / RATE)
+            end = min(end, round(cut * RATE))
+        return Track(path, name, (end - start) / RATE, note=note, cue=start / RATE)
 
     def analysis(self, path: Path) -> Analysis | None:
         """The measurements of `path` if it can be played, else None. Thread-safe."""
@@ -179,6 +182,8 @@ def _write(cache_file: Path, entries: dict[str, _Entry]) -> None:
                 "loudness": level(e.analysis.loudness),
                 "peak_db": level(e.analysis.peak_db),
                 "blank_from": e.analysis.blank_from,
+                "lead": e.analysis.lead,
+                "trail": e.analysis.trail,
             }
             for key, e in sorted(entries.items())
         },
@@ -221,7 +226,10 @@ def _entry(value: dict[str, Any]) -> _Entry | None:
     """One cache entry, or None if any field is missing or out of range."""
     size, mtime_ns, frames = (value.get(k) for k in ("size", "mtime_ns", "frames"))
     loudness, peak_db, blank_from = (value.get(k) for k in ("loudness", "peak_db", "blank_from"))
+    lead, trail = value.get("lead"), value.get("trail")
     if not (_count(size) and _count(mtime_ns) and _count(frames) and frames > 0):
+        return None
+    if not (_count(lead) and _count(trail) and lead + trail <= frames):
         return None
     if not all(v is None or _finite(v) for v in (loudness, peak_db, blank_from)):
         return None  # None: -inf for the levels, no dead air for blank_from
@@ -229,7 +237,7 @@ def _entry(value: dict[str, Any]) -> _Entry | None:
         return None
     loudness, peak_db = (-math.inf if v is None else float(v) for v in (loudness, peak_db))
     blank = None if blank_from is None else float(blank_from)
-    return _Entry(size, mtime_ns, Analysis(frames, loudness, peak_db, blank))
+    return _Entry(size, mtime_ns, Analysis(frames, loudness, peak_db, blank, lead, trail))
 
 
 def _count(v: object) -> TypeGuard[int]:

@@ -2,7 +2,8 @@
 
 `load_scripts(folder, ...)` returns every script, approved or not (the day plan airs only
 approved ones; `check` lists the rest), or raises `InputError` with every problem of every
-file, so the planner can fix them all in one go.
+file, so the planner can fix them all in one go. An emergency preset may name the all-clear
+script that airs after its clear (`clear_script`, the id of a script of kind "all-clear").
 """
 
 from __future__ import annotations
@@ -35,8 +36,10 @@ _BY_KIND = {
         "max_per_day",
         "order",
     ],
-    ScriptKind.EMERGENCY: ["repeat_every_seconds"],
+    ScriptKind.EMERGENCY: ["repeat_every_seconds", "clear_script"],
+    ScriptKind.ALL_CLEAR: [],
 }
+MAX_REPEAT_SECONDS = 600.0  # an emergency message at least every ten minutes
 
 
 def load_scripts(
@@ -86,6 +89,7 @@ def load_scripts(
             continue
         seen[script.id] = file
         scripts.append(script)
+    _check_clear_scripts(scripts, problems)
     if problems:
         raise InputError(problems)
     return scripts
@@ -172,7 +176,46 @@ def _script(
         return _fixed(f, base)
     if kind is ScriptKind.CAMPAIGN:
         return _campaign(f, base, dayparts)
-    return replace(base, repeat_every_seconds=f.number("repeat_every_seconds", 30.0) or 0.0)
+    if kind is ScriptKind.EMERGENCY:
+        return _emergency(f, base)
+    return base
+
+
+def _emergency(f: Fields, base: Script) -> Script:
+    repeat = f.number("repeat_every_seconds", 30.0)
+    if repeat is not None and not repeat <= MAX_REPEAT_SECONDS:  # inf and nan too
+        f.problem(
+            "repeat_every_seconds",
+            f"a number from 0 to {MAX_REPEAT_SECONDS:g}",
+            describe(f.table["repeat_every_seconds"]),
+            "seconds from one message's start to the next; the alert tone fills the wait",
+        )
+        repeat = 30.0
+    clear = f.text("clear_script", required=False, default="") or ""
+    return replace(base, repeat_every_seconds=repeat or 0.0, clear_script=clear)
+
+
+def _check_clear_scripts(scripts: list[Script], problems: list[Problem]) -> None:
+    """Each emergency's `clear_script` names a script of kind "all-clear"."""
+    clears = {s.id: s for s in scripts if s.kind is ScriptKind.ALL_CLEAR}
+    known = ", ".join(sorted(clears)) or "none yet"
+    for script in scripts:
+        if script.kind is not ScriptKind.EMERGENCY or not script.clear_script:
+            continue
+        if script.clear_script not in clears:
+            other = next((s for s in scripts if s.id == script.clear_script), None)
+            found = f'"{script.clear_script}"' + (
+                f", a {other.kind} script" if other is not None else ", no such script"
+            )
+            problems.append(
+                Problem(
+                    script.source_file,
+                    "clear_script",
+                    f'the id of a script of kind "all-clear" ({known})',
+                    found,
+                    'add a script with kind = "all-clear" and that id, or remove clear_script',
+                )
+            )
 
 
 def _fixed(f: Fields, base: Script) -> Script:

@@ -73,6 +73,7 @@ class Days:
             live = Live(
                 plan, self.sink, self.catalog.config.audio, self.catalog.media.known,
                 recovery=recovery, clock=self._clock, inbox=self._inbox,
+                standby=[s.audio for s in self.presets.values() if s.audio is not None],
             )  # fmt: skip
             for subscriber in self._subscribers:
                 live.subscribe(subscriber)

@@ -2,7 +2,9 @@
 
 The device asks for audio every period (10 ms). The audio thread only mixes: it applies the
 commands waiting in the inbox at the instant of the first frame asked for (so a command is
-acted on within one period of arriving), renders the block, and hands what happened (the
+acted on within one period of arriving), mixes the block from frames the decode thread has
+decoded ahead (daemon/audio/feed.py: it never decodes; an underrun plays silence, is counted
+in `underruns` and logged by the follower), and hands what happened (the
 playout's journal of inputs and the engine's events) to the follower thread, in one queue
 put. The follower, off the audio thread, replays the journal into a mirror of the playout,
 publishes the engine's forecast (`forecast`: what the desk sees coming, each page's place
@@ -18,10 +20,12 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from daemon.audio.format import Block, frames
+from daemon.audio.feed import Feeder
+from daemon.audio.format import RATE, Block, frames
 from daemon.audio.levels import AudioSettings
 from daemon.audio.sinks import Sink
 from daemon.drivers.forecast import Forecast, forecast
@@ -29,11 +33,13 @@ from daemon.drivers.playout import Input, Playout
 from daemon.drivers.preload import Preloader
 from daemon.drivers.program import Measure, Program
 from daemon.events import CommandApplied, Event
-from daemon.model import AsRunEntry, Command, DayPlan, Instant, Recovery
+from daemon.model import AsRunEntry, Command, DayPlan, Instant, Recovery, Track
 
 __all__ = ["Live", "Subscriber", "Ticket"]
 
 log = logging.getLogger(__name__)
+
+UNDERRUN_LOG_EVERY = 10.0  # seconds between two warnings about underruns, at most
 
 Subscriber = Callable[[Event], None]
 
@@ -59,11 +65,22 @@ class Ticket:
 _Batch = tuple[list[Input], list[Event], list[Ticket]]
 
 
+def _unannounced(plan: DayPlan, standby: Sequence[Track]) -> list[tuple[Path, int]]:
+    """The files to keep decoded ahead from their cue points: `standby`, the alert tone and
+    the all-clears."""
+    tracks = [*standby, plan.alert, *(s.audio for _, s in plan.all_clears)]
+    cues = [(t.path, frames(t.cue)) for t in tracks if t is not None and t.playable]
+    return list(dict.fromkeys(cues))
+
+
 class Live:
     """One business day on air from `start` (default: now) until `plan.day_end` or stop().
 
     The engine is restored from `recovery` (the durable log of the day so far; empty on a
-    first start), never re-simulated from midnight."""
+    first start), never re-simulated from midnight. `standby` names the recordings that may
+    go on air with no forecast to warn of them (the emergency presets' messages): they are kept
+    decoded ahead all day, with the alert tone and the all-clears, so that an emergency's
+    first sound is not an underrun."""
 
     def __init__(
         self,
@@ -75,15 +92,19 @@ class Live:
         recovery: Recovery | None = None,
         clock: Callable[[], float] = time.time,
         inbox: queue.SimpleQueue[Ticket] | None = None,
+        standby: Sequence[Track] = (),
     ) -> None:
         self.plan, self.sink = plan, sink
         origin = clock() if start is None else start
         self.playout = Playout(plan, start=origin, recovery=recovery or Recovery())
         self._mirror = copy.deepcopy(self.playout, {id(plan): plan})
         self.playout.journal = []
-        self.preloader = Preloader()
-        if plan.alert is not None and plan.alert.playable:
-            self.preloader.standby(plan.alert.path)
+        self.feeder = Feeder(blocking=not sink.realtime)  # a WAV or a test: never underrun
+        self.preloader = Preloader(self.feeder)
+        for path, cue in _unannounced(plan, standby):
+            self.preloader.standby(path, offset=cue)
+        if settings.bed_db is not None and plan.intro.playable:
+            self.preloader.standby(plan.intro.path, loop=True)
         self.program = Program(self.playout, origin, settings, measure, self.preloader.open)
         self.forecast: Forecast = Forecast.empty(origin)  # replaced, never mutated
         self.inbox: queue.SimpleQueue[Ticket] = queue.SimpleQueue() if inbox is None else inbox
@@ -91,6 +112,8 @@ class Live:
         self._applied: list[Ticket] = []  # the tickets applied in the period being rendered
         self._subscribers: list[Subscriber] = []
         self._prepared: object = None
+        self._underruns_told = 0  # the feeder's underruns last handed to the follower
+        self._underruns_logged = (0, -UNDERRUN_LOG_EVERY)  # (count, time.monotonic())
         self._follower = threading.Thread(target=self._follow, name="playout-follow", daemon=True)
         self._end = frames(plan.day_end - origin)
         self._events_at_start = self.playout.drain()  # the restore's own (missed slots)
@@ -112,6 +135,11 @@ class Live:
 
     def stop(self) -> None:
         self.sink.stop()
+
+    @property
+    def underruns(self) -> int:
+        """Device periods in which the decode thread had fallen behind (silence played)."""
+        return self.feeder.underruns
 
     @property
     def timeline(self) -> list[AsRunEntry]:
@@ -137,15 +165,16 @@ class Live:
             self._outbox.put(None)
             self._follower.join()
             self.preloader.close()
+            self.feeder.close()
+            self._log_underruns(final=True)
 
     def _pull(self, count: int) -> Block:
         """The device callback's work: apply commands, render the next block, hand over."""
-        while True:
-            try:
-                ticket = self.inbox.get_nowait()
-            except queue.Empty:
-                break
+        inbox = self.inbox
+        while not inbox.empty():  # this thread alone takes from it: no race with empty()
+            ticket = inbox.get_nowait()
             self.playout.command(self.program.instant(), ticket.command)
+            self.program.changed()
             self._applied.append(ticket)
         block = self.program.pull(min(count, self._end - self.program.pos))
         self._hand_over()
@@ -155,8 +184,10 @@ class Live:
         playout = self.playout
         journal, applied = playout.journal, self._applied
         events = playout.drain()
-        if journal or events or applied:
+        underruns = self.feeder.underruns
+        if journal or events or applied or underruns != self._underruns_told:
             playout.journal, self._applied = [], []
+            self._underruns_told = underruns
             self._outbox.put((journal or [], events, applied))
 
     # -- the follower thread ---------------------------------------------------------------
@@ -170,6 +201,7 @@ class Live:
             self._mirror.drain()  # the same events as `events`
             if inputs:
                 self._publish()
+            self._log_underruns()
             for event in events:
                 for subscriber in self._subscribers:
                     try:
@@ -184,6 +216,17 @@ class Live:
                         if ticket.command is event.command:
                             ticket.resolve(event)
 
+    def _log_underruns(self, final: bool = False) -> None:
+        count, when = self._underruns_logged
+        now = time.monotonic()
+        if self.feeder.underruns > count and (final or now - when >= UNDERRUN_LOG_EVERY):
+            self._underruns_logged = (self.feeder.underruns, now)
+            log.warning(
+                "audio underrun: the decode thread fell behind in %d device period(s) so "
+                "far today, %.2f s of silence in all",
+                self.feeder.underruns, self.feeder.underrun_frames / RATE,
+            )  # fmt: skip
+
     def _publish(self) -> None:
         self.forecast = fresh = forecast(self._mirror)
         if not fresh.upcoming:
@@ -192,4 +235,4 @@ class Live:
         track = following.item.track
         if track is not None and track.playable and (following.at, track.path) != self._prepared:
             self._prepared = (following.at, track.path)
-            self.preloader.prepare(track.path)
+            self.preloader.prepare(track.path, frames(track.cue))

@@ -1,94 +1,80 @@
-"""Preloading: the next item's file is opened ahead, off the audio thread.
+"""Preloading: the next item's file decodes ahead, so that it starts on time and in full.
 
 Whenever the engine's forecast changes (an item starts, a command arrives), the live
 driver's follower thread hands the preloader the file of the item that follows the one on
-air; the preloader's own thread opens it (disk seek, headers, decoder set-up). At the
-boundary the audio thread takes the open decoder instead of opening the file itself. A
-later forecast may change the choice; the unused decoder is then closed.
+air; the preloader has the decode thread (daemon/audio/feed.py) open it and decode its
+first seconds. At the boundary the audio thread takes that feed instead of asking for the
+file then (which would play silence until the decode thread catches up: an underrun). A
+later forecast may change the choice; the unused feed is then closed. Files no forecast can
+foresee stand by: the alert tone (an emergency comes unannounced) and the bed's sting.
 """
 
 from __future__ import annotations
 
-import queue
 import threading
 from pathlib import Path
 
-from daemon.audio.decode import Decoder, MediaError
+from daemon.audio.feed import Feed, Feeder
 
 __all__ = ["Preloader"]
 
+_Key = tuple[Path, int, bool]  # the file, from which frame, looped or not
+
 
 class Preloader:
-    """Opens one file ahead in a thread of its own; `open` is the mixer's opener."""
+    """Feeds opened ahead on `feeder`; `open` is the mixer's opener (the audio thread's)."""
 
-    def __init__(self) -> None:
-        self._wanted: queue.SimpleQueue[Path | tuple[Path] | None] = queue.SimpleQueue()
-        self._lock = threading.Lock()
-        self._ready: tuple[Path, Decoder] | None = None
-        self._standby: tuple[Path, Decoder] | None = None  # always open: the alert tone
-        self.standing_by = threading.Event()  # set while the standby decoder waits to be taken
-        self.ready = threading.Event()  # set while an opened file waits to be taken
+    def __init__(self, feeder: Feeder) -> None:
+        self.feeder = feeder
+        self._lock = threading.Lock()  # held for a swap only: the audio thread takes it too
+        self._ready: tuple[tuple[Path, int], Feed] | None = None
+        self._standby: dict[_Key, Feed] = {}  # always open, opened again once taken
+        self.standing_by = threading.Event()  # set once a standby feed has been opened
+        self.ready = threading.Event()  # set while a prepared feed waits to be taken
         self.hits = self.misses = 0
-        self._thread = threading.Thread(target=self._work, name="preload", daemon=True)
-        self._thread.start()
 
-    def prepare(self, path: Path) -> None:
-        """Open `path` soon (returns at once)."""
-        self._wanted.put(path)
-
-    def standby(self, path: Path) -> None:
-        """Keep a decoder of `path` open at all times, opened again as soon as it is taken:
-        for the alert tone, which no forecast can foresee (an emergency comes unannounced)."""
-        self._wanted.put((path,))
-
-    def open(self, path: Path, offset: int) -> Decoder:
-        """The preloaded (or standby) decoder if it is this file from its start, else the
-        file opened now (a decoder prepared for another file stays for a later boundary)."""
+    def prepare(self, path: Path, offset: int = 0) -> None:
+        """Decode `path` ahead from its frame `offset` (a cue point; returns at once). Not the
+        audio thread."""
         with self._lock:
-            ready, standby = self._ready, self._standby
-            if ready is not None and ready[0] == path and offset == 0:
+            old = self._ready
+            if old is not None and old[0] == (path, offset):
+                return
+            if (path, offset, False) in self._standby:
+                return  # decoded ahead already: a fresh feed would start with an underrun
+            self._ready = ((path, offset), self.feeder.open(path, offset))
+            self.ready.set()
+        if old is not None:
+            old[1].close()
+
+    def standby(self, path: Path, loop: bool = False, offset: int = 0) -> None:
+        """Keep a feed of `path` from `offset` (looped with `loop`) decoded ahead at all times."""
+        with self._lock:
+            self._standby.setdefault((path, offset, loop), self.feeder.open(path, offset, loop))
+        self.standing_by.set()
+
+    def open(self, path: Path, offset: int, loop: bool = False) -> Feed:
+        """The prepared (or standby) feed if it is this file from this frame, else a feed
+        opened now (a feed prepared for another file stays for a later boundary)."""
+        with self._lock:
+            ready = self._ready
+            if ready is not None and ready[0] == (path, offset) and not loop:
                 self._ready = None
                 self.ready.clear()
                 self.hits += 1
                 return ready[1]
-            if standby is not None and standby[0] == path and offset == 0:
-                self._standby = None
-                self.standing_by.clear()
-                self._wanted.put((path,))
+            standby = self._standby.get((path, offset, loop))
+            if standby is not None:
+                self._standby[(path, offset, loop)] = self.feeder.open(path, offset, loop)
                 self.hits += 1
-                return standby[1]
+                return standby
         self.misses += 1
-        return Decoder(path, offset)
+        return self.feeder.open(path, offset, loop)
 
     def close(self) -> None:
-        self._wanted.put(None)
-        self._thread.join()
-        self._swap(None)
         with self._lock:
-            standby, self._standby = self._standby, None
-        if standby is not None:
-            standby[1].close()
-
-    def _work(self) -> None:
-        while (wanted := self._wanted.get()) is not None:
-            path = wanted[0] if isinstance(wanted, tuple) else wanted
-            try:
-                decoder = Decoder(path)
-            except MediaError:
-                continue  # the audio thread will meet the error and skip the item
-            if isinstance(wanted, tuple):
-                with self._lock:
-                    old, self._standby = self._standby, (path, decoder)
-                    self.standing_by.set()
-                if old is not None:
-                    old[1].close()
-            else:
-                self._swap((path, decoder))
-
-    def _swap(self, ready: tuple[Path, Decoder] | None) -> None:
-        with self._lock:
-            old, self._ready = self._ready, ready
-            if ready is not None:
-                self.ready.set()
-        if old is not None:
-            old[1].close()
+            feeds = [f for _, f in ([self._ready] if self._ready else [])]
+            feeds += self._standby.values()
+            self._ready, self._standby = None, {}
+        for feed in feeds:
+            feed.close()

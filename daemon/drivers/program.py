@@ -6,7 +6,9 @@ chose on the exact frame of the event. Frame `pos` is the instant `origin + pos 
 A file that cannot be opened, or fails or ends early while playing, is skipped on the frame
 it failed (`skipped` in the timeline) and the next item starts on that same frame. `measure`
 gives a file's loudness; in the live driver it must never decode (`MediaCache.known`), and
-`opener` opens files (the live driver's preloader has them open already).
+`opener` opens files: by default a `Decoder` that decodes as it is read (render); the live
+driver's preloader gives feeds that the decode thread fills ahead (`prime` waits for the
+first one's first frames, before the device starts asking).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import numpy as np
 
 from daemon.audio.analysis import Analysis
 from daemon.audio.decode import Decoder, MediaError
-from daemon.audio.format import CHANNELS, DTYPE, RATE, Block, db_to_gain
+from daemon.audio.format import CHANNELS, DTYPE, RATE, Block, db_to_gain, frames
 from daemon.audio.levels import AudioSettings, gain_db
 from daemon.audio.mixer import Mixer, Opener
 from daemon.drivers.playout import Playout
@@ -27,6 +29,8 @@ from daemon.model import Instant, Item, ItemKind
 __all__ = ["Measure", "Program"]
 
 Measure = Callable[[Path], Analysis | None]  # a file's loudness analysis (cached)
+PRIMED = frames(0.5)  # decoded ahead of the first item before the device starts
+PRIME_TIMEOUT = 10.0  # seconds prime() waits for them at most (a deep seek on a slow disk)
 
 
 class Program:
@@ -47,6 +51,8 @@ class Program:
         self._serial = -1  # the playout item the mixer has on air
         self._faded: Instant | None = None  # the cut the mixer is fading for
         self._previous: ItemKind | None = None
+        self._next: int | None = None  # the frame of the playout's next event (None: none)
+        self._stale = True  # _next is to be asked of the playout again
 
     def instant(self) -> Instant:
         return self.origin + self.pos / RATE
@@ -56,29 +62,44 @@ class Program:
 
     def pull(self, count: int) -> Block:
         """The next `count` frames of the day."""
-        out = np.empty((count, CHANNELS), DTYPE)
+        pieces: list[Block] = []  # one, unless an event falls inside the block
         done = 0
         while done < count:
             self._sync()
-            upcoming = self.playout.next_time()
+            if self._stale:
+                upcoming = self.playout.next_time()
+                self._next = None if upcoming is None else self.frame(upcoming)
+                self._stale = False
             room = count - done
-            if upcoming is not None:
-                room = min(room, self.frame(upcoming) - self.pos)
+            if self._next is not None:
+                room = min(room, self._next - self.pos)
             if room <= 0:
                 self.playout.step()
+                self.changed()
                 continue
             block, failure = self.mixer.mix(room)
-            out[done : done + len(block)] = block
+            pieces.append(block)
             done += len(block)
             self.pos += len(block)
             if failure:
                 self.mixer.stop()
                 self.playout.fail(self.instant(), failure)
-        return out
+                self.changed()
+        if len(pieces) == 1:
+            return pieces[0]  # the mixer's own new array: no copy
+        return np.concatenate(pieces) if pieces else np.zeros((0, CHANNELS), DTYPE)
+
+    def changed(self) -> None:
+        """The playout was changed from outside (a command): its next event is asked again.
+        (The frame of the next event is kept between blocks: asking the engine every 10 ms
+        is a tenth of the audio thread's work.)"""
+        self._stale = True
 
     def prime(self) -> None:
-        """Open the item on air now, before the device starts asking (not in its callback)."""
+        """Open the item on air now and wait for its first frames, before the device starts
+        asking (not in its callback)."""
         self._sync()
+        self.mixer.wait(PRIMED, PRIME_TIMEOUT)
 
     def close(self) -> None:
         self.mixer.close()
@@ -93,6 +114,7 @@ class Program:
             except MediaError as err:
                 self.mixer.stop()
                 playout.fail(self.instant(), err.reason)
+                self.changed()
         cut = playout.ends if playout.fade_from is not None else None
         if cut is not None and self._faded != cut:
             self._faded = cut
@@ -112,7 +134,8 @@ class Program:
         )
         gain = db_to_gain(gain_db(self._measure(track.path), speech, self.settings))
         self._bed(item.kind, previous)
-        self.mixer.start(track.path, gain, natural_end - self.pos, self.pos - begun)
+        offset = frames(track.cue) + self.pos - begun  # from its first sound (its cue point)
+        self.mixer.start(track.path, gain, natural_end - self.pos, offset)
 
     def _bed(self, kind: ItemKind, previous: ItemKind | None) -> None:
         """Under the break's speech, the intro sting loops at `bed_db` (if configured)."""

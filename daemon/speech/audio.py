@@ -29,6 +29,8 @@ __all__ = [
 SPEECH_RATE = 48_000
 Samples = npt.NDArray[np.float32]
 EDGE_SECONDS = 0.005  # fade every joined piece in and out this long: no click at a join
+ONSET_DB = -50.0  # `started`: the sound begins at the first sample above this level
+ONSET_RAMP = 0.001  # ... faded in over the millisecond before it
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,23 @@ class Audio:
         start = max(0, int(loud[0]) * window - pad)
         end = min(len(self.samples), (int(loud[-1]) + 1) * window + pad)
         return Audio(self.samples[start:end])
+
+    def started(self, threshold_db: float = ONSET_DB, ramp: float = ONSET_RAMP) -> Audio:
+        """Everything before the sound removed to the sample: it starts `ramp` seconds
+        before the first sample above `threshold_db` and fades in over twice that (the
+        ramp and the sound's first moment: no click, even on an abrupt start).
+
+        For what must be heard at once (an emergency): `trimmed` keeps a margin and works in
+        10 ms windows; this keeps no silence at all. Unchanged if nothing is that loud."""
+        loud = np.flatnonzero(np.abs(self.samples) > 10 ** (threshold_db / 20))
+        if loud.size == 0:
+            return self
+        n = int(ramp * SPEECH_RATE)
+        start = max(0, int(loud[0]) - n)
+        out = self.samples[start:].copy()
+        fade = min(2 * n, len(out))
+        out[:fade] *= np.linspace(0.0, 1.0, fade, endpoint=False, dtype=np.float32)
+        return Audio(out)
 
     def faded(self, seconds: float = EDGE_SECONDS) -> Audio:
         """A copy with a short linear fade in and out, so it can be joined without a click."""

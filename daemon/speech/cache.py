@@ -47,10 +47,11 @@ class RenderCache:
         return self.folder / f"{key}.wav"
 
     def get(self, key: str) -> Path | None:
-        """The cached file for `key`, marked as just used, or None."""
+        """The cached file for `key`, marked as just used (its access time: its modification
+        time stays, so that the media cache's measurement of it stays valid), or None."""
         path = self.path(key)
         try:
-            os.utime(path)
+            os.utime(path, ns=(time.time_ns(), path.stat().st_mtime_ns))
         except FileNotFoundError:
             return None
         return path
@@ -84,7 +85,8 @@ class RenderCache:
 
     def _evict(self, keep: Path) -> int:
         """Delete least recently used files until within bounds; return the bytes left."""
-        files = [(f.stat().st_mtime, f.stat().st_size, f) for f in self.folder.glob("*.wav")]
+        stats = [(f, f.stat()) for f in self.folder.glob("*.wav")]
+        files = [(max(st.st_atime, st.st_mtime), st.st_size, f) for f, st in stats]
         total = sum(size for _, size, _ in files)
         recent = time.time() - self.keep_seconds
         for used, size, file in sorted(files):

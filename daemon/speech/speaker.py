@@ -3,6 +3,9 @@
 This is the speech package's front door. Everything it returns is a `Rendered` WAV in the
 render cache (16-bit mono, 48 kHz) with its exact duration, which is what the engine
 schedules and what the mixer plays. The same request with the same voice renders once.
+A rendering opens and closes with `LEAD` seconds of silence (a breath), except when asked
+with `lead=False` (an emergency message, which must be heard the moment it starts): then it
+begins at its first sound, to the sample (`Audio.started`).
 """
 
 from __future__ import annotations
@@ -64,11 +67,13 @@ class Speaker:
         self.rules = rules or PagingRules()
         self.level_db = speech_level(volume)
 
-    def say(self, text: str, repeat: int = 1) -> Rendered:
+    def say(self, text: str, repeat: int = 1, *, lead: bool = True) -> Rendered:
         """`text` normalised and synthesised, read `repeat` times."""
         spoken = normalize(text)
         key = cache_key(VERSION, "say", self.engine.identity, f"{self.level_db:.2f}", spoken)
-        return self._render(key, repeat, text, "synthesis", lambda: self._synthesize(spoken))
+        return self._render(
+            key, repeat, text, "synthesis", lambda: self._synthesize(spoken), lead=lead
+        )
 
     def page(self, request: PageRequest, recording: Audio | None = None) -> Rendered:
         """A page worded by the rules (raises PageRefused), read `rules.repeat` times.
@@ -97,7 +102,9 @@ class Speaker:
         key = cache_key(VERSION, "recording", f"{self.level_db:.2f}", content)
         return self._render(key, repeat, text, "recording", lambda: audio.levelled(self.level_db))
 
-    def recorded_file(self, path: Path, text: str, repeat: int = 1) -> Rendered:
+    def recorded_file(
+        self, path: Path, text: str, repeat: int = 1, *, lead: bool = True
+    ) -> Rendered:
         """A recording file (any format `decode_recording_file` takes), decoded only when the
         cache has no rendering of this very file. Raises RecordingRefused."""
         try:
@@ -108,23 +115,29 @@ class Speaker:
                         str(stat.st_size), str(stat.st_mtime_ns))  # fmt: skip
         return self._render(
             key, repeat, text, "recording",
-            lambda: decode_recording_file(path).levelled(self.level_db),
+            lambda: decode_recording_file(path).levelled(self.level_db), lead=lead,
         )  # fmt: skip
 
     def _synthesize(self, spoken: str) -> Audio:
         return self.engine.synthesize(spoken).trimmed(keep=0.02).levelled(self.level_db)
 
     def _render(
-        self, key: str, repeat: int, text: str, voice: str, make: Callable[[], Audio]
+        self,
+        key: str,
+        repeat: int,
+        text: str,
+        voice: str,
+        make: Callable[[], Audio],
+        lead: bool = True,
     ) -> Rendered:
-        key = cache_key(key, str(repeat))
+        key = cache_key(key, str(repeat)) if lead else cache_key(key, str(repeat), "no lead")
         path = self.cache.get(key)
         if path is None:
             once = make().faded()
-            pieces = [silence(LEAD)]
+            pieces = [silence(LEAD) if lead else silence(0)]
             for n in range(repeat):
                 pieces += [silence(PAUSE_BETWEEN_REPEATS)] if n else []
-                pieces.append(once)
+                pieces.append(once if n or lead else once.started())
             path = self.cache.put(key, concat([*pieces, silence(LEAD)]))
         return Rendered(path, wav_seconds(path), text, voice)
 

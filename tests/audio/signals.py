@@ -44,6 +44,7 @@ def write_ogg(path: Path, rate: int, samples: Signal) -> Path:
                 np.stack([piece, piece]), format="fltp", layout="stereo"
             )
             frame.sample_rate = rate
+            frame.pts = start  # timestamps: the muxer cuts pages (of about 1 s) by them
             out.mux(stream.encode(frame))
         out.mux(stream.encode(None))
     return path

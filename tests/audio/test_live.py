@@ -4,16 +4,21 @@ effect within one device period, and the timeline file is written as items leave
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from daemon.audio.format import RATE, frames
+from daemon.audio.decode import Decoder
+from daemon.audio.feed import Feeder
+from daemon.audio.format import RATE, Block, frames
 from daemon.audio.levels import AudioSettings
 from daemon.audio.sinks import FakeSink, Pull, checked
 from daemon.catalog.media import MediaCache
+from daemon.drivers import program
 from daemon.drivers.live import Live
 from daemon.drivers.playout import Playout
 from daemon.drivers.preload import Preloader
@@ -182,16 +187,114 @@ def test_the_next_file_is_opened_ahead_and_taken_at_the_boundary(tmp_path: Path)
 
 def test_the_alert_tone_is_always_open_however_often_an_emergency_starts(tmp_path: Path) -> None:
     alert = write_tone(tmp_path / "alert.wav", 0.5, 1000.0)
-    preloader = Preloader()
+    feeder = Feeder()
+    preloader = Preloader(feeder)
     try:
         preloader.standby(alert.path)
         for _ in range(3):
-            assert preloader.standing_by.wait(10)  # the preloader's thread has opened it
-            decoder = preloader.open(alert.path, 0)  # taken: a new one is opened behind it
-            assert len(decoder.read(480)) == 480
-            decoder.close()
+            assert preloader.standing_by.wait(10)
+            feed = preloader.open(alert.path, 0)  # taken: a new one is opened behind it
+            assert feed.wait(480, 10)  # the decode thread has its first frames
+            assert np.abs(feed.read(480)).max() > 0.05  # the tone, not an underrun's silence
+            feed.close()
         assert (preloader.hits, preloader.misses) == (3, 0)
         preloader.open(alert.path, 4800).close()  # not from the start: opened now
         assert preloader.misses == 1
+        assert feeder.underruns == 0
     finally:
         preloader.close()
+        feeder.close()
+
+
+def test_a_forecast_of_a_standby_file_opens_no_second_feed(tmp_path: Path) -> None:
+    """The follower prepares the alert tone when the forecast names it (an emergency was
+    just applied): the standby feed, decoded ahead all along, is the one that airs."""
+    alert = write_tone(tmp_path / "alert.wav", 0.5, 1000.0)
+    feeder = Feeder()
+    preloader = Preloader(feeder)
+    try:
+        preloader.standby(alert.path)
+        preloader.prepare(alert.path)
+        assert not preloader.ready.is_set()  # nothing opened: the standby covers it
+        preloader.open(alert.path, 0).close()
+        assert (preloader.hits, preloader.misses) == (1, 0)
+    finally:
+        preloader.close()
+        feeder.close()
+
+
+def test_the_audio_thread_never_decodes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every Decoder call (opening, seeking, decoding) is on the decode thread, none on the
+    thread that the sink calls pull from, across song changes, a page and an emergency."""
+    calls: list[tuple[str, str]] = []  # (what, thread name)
+    real_init, real_read = Decoder.__init__, Decoder.read_into
+
+    def init(self: Decoder, path: Path, start_frame: int = 0, loop: bool = False) -> None:
+        calls.append(("open", threading.current_thread().name))
+        real_init(self, path, start_frame, loop)
+
+    def read_into(self: Decoder, out: Block) -> int:
+        calls.append(("decode", threading.current_thread().name))
+        return real_read(self, out)
+
+    monkeypatch.setattr(Decoder, "__init__", init)
+    monkeypatch.setattr(Decoder, "read_into", read_into)
+    store = ToneStore(tmp_path, SPEC)
+    plan = store.plan
+    media = MediaCache(None)
+    for track in [t for p in plan.dayparts for t in p.tracks] + [plan.intro, plan.outro]:
+        media.analysis(track.path)  # measured here, as the day plan does: not on air
+    calls.clear()
+    sink = GatedSink()
+    live = Live(plan, sink, AudioSettings(bed_db=-18.0), media.known, start=at(plan, "15:00:15"))
+    player = threading.Thread(target=live.run, name="player")
+    player.start()
+    sink.periods(600)  # into the second song
+    live.submit(Page("p1", "customer", "来宾张先生", 2.0, audio=store.speech("page", 2.0)))
+    sink.periods(600)
+    fire = replace(emergency_script(), audio=store.speech("fire", 1.0))
+    live.submit(EmergencyCall(fire, 1.0))
+    sink.periods(300)
+    sink.stop()
+    player.join()
+    kinds = {e.kind for e in live.timeline}
+    assert {ItemKind.MUSIC, ItemKind.EMERGENCY} <= kinds
+    assert {what for what, _ in calls} == {"open", "decode"}
+    assert {thread for _, thread in calls} == {"decode"}  # never "player", the pulling one
+
+
+def test_an_underrun_plays_silence_is_counted_and_logged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The decode thread held up (a slow disk): the device still gets its periods, silent,
+    on time; the live driver counts them and says so once it can."""
+    held = threading.Event()
+    real_init = Decoder.__init__
+
+    def slow(self: Decoder, path: Path, start_frame: int = 0, loop: bool = False) -> None:
+        held.wait(10)
+        real_init(self, path, start_frame, loop)
+
+    monkeypatch.setattr(Decoder, "__init__", slow)
+    monkeypatch.setattr(program, "PRIME_TIMEOUT", 0.05)
+    store = ToneStore(tmp_path, SPEC)
+    sink = GatedSink()
+    live = Live(store.plan, sink, AudioSettings(), MediaCache(None).analysis,
+                start=at(store.plan, "15:00:05"))  # fmt: skip
+    audio: list[Block] = []
+    inner = live._pull
+
+    def keeping(count: int) -> Block:
+        audio.append(inner(count).copy())
+        return audio[-1]
+
+    monkeypatch.setattr(live, "_pull", keeping)
+    player = threading.Thread(target=live.run)
+    with caplog.at_level(logging.WARNING, logger="daemon.drivers.live"):
+        player.start()
+        sink.periods(5)  # nothing decoded yet: five silent periods, none of them late
+        assert live.underruns == 5 and not np.concatenate(audio).any()
+        held.set()
+        sink.stop()
+        player.join()
+    assert "audio underrun" in caplog.text and "5 device period(s)" in caplog.text

@@ -16,8 +16,11 @@ from daemon.catalog import media
 from daemon.catalog.media import MediaCache
 from daemon.model import Track
 from tests.audio.signals import quiet, sine, write_ogg, write_wav
+from tests.audio.tones import write_m4a
 
 SILENT = "silent: no sound above -70 LUFS anywhere in the file"
+UNDECODABLE = "cannot be decoded: damaged, or not mp3, ogg vorbis, opus, flac, wav, m4a/aac, wma"
+SUPPORTED = "supported: mp3, ogg vorbis, opus, flac, wav, m4a/aac, wma"
 
 
 def write_tone(path: Path, rate: int, frames: int, channels: int = 1) -> Path:
@@ -160,7 +163,7 @@ def test_garbage_bytes(tmp_path: Path, name: str) -> None:
     junk.write_bytes(b"this is not audio at all " * 40)
     track = MediaCache(None).track(junk)
     assert track.duration is None
-    assert track.problem == "cannot be decoded: damaged, or not mp3/ogg/flac/wav"
+    assert track.problem == UNDECODABLE
 
 
 def test_truncated_file_plays_what_decodes(tmp_path: Path) -> None:
@@ -184,18 +187,29 @@ def test_damage_mid_way_is_the_problem(tmp_path: Path, monkeypatch: pytest.Monke
 
 
 def test_unsupported_format_names_the_supported_ones(tmp_path: Path) -> None:
-    aac = tmp_path / "song.m4a"
-    aac.write_bytes(b"\x00\x00\x00\x20ftypM4A " * 10)
-    track = MediaCache(None).track(aac)
+    midi = tmp_path / "song.mid"
+    midi.write_bytes(b"MThd\x00\x00\x00\x06\x00\x01\x00\x01\x01\xe0" * 10)
+    track = MediaCache(None).track(midi)
     assert track.duration is None
-    assert track.problem == "unsupported format ('.m4a'); supported: mp3, ogg vorbis, flac, wav"
+    assert track.problem == f"unsupported format ('.mid'); {SUPPORTED}"
+
+
+def test_m4a_and_a_damaged_m4a(tmp_path: Path) -> None:
+    song = tmp_path / "song.m4a"
+    write_m4a(song, 1.5)
+    seconds = MediaCache(None).track(song).duration or 0.0
+    assert 1.5 <= seconds < 1.5 + 1024 / 48000  # the priming dropped; the last frame's padding
+    # is not (FFmpeg does not trim it either)
+    bad = tmp_path / "bad.m4a"
+    bad.write_bytes(b"\x00\x00\x00\x20ftypM4A " * 10)
+    assert MediaCache(None).track(bad).problem == UNDECODABLE
 
 
 def test_no_extension(tmp_path: Path) -> None:
     bare = tmp_path / "README"
     bare.write_text("hello")
     assert MediaCache(None).track(bare).problem == (
-        "unsupported format (no file extension); supported: mp3, ogg vorbis, flac, wav"
+        f"unsupported format (no file extension); {SUPPORTED}"
     )
 
 
@@ -282,7 +296,7 @@ def test_cache_persisted_and_reloaded(tmp_path: Path, monkeypatch: pytest.Monkey
     first.save()
     assert sorted(p.name for p in cache_file.parent.iterdir()) == ["media.json"]
     stored = json.loads(cache_file.read_text(encoding="utf-8"))
-    assert measured is not None and stored["version"] == 2
+    assert measured is not None and stored["version"] == 4
     stat = song.stat()
     assert stored["entries"][str(song.resolve())] == {
         "size": stat.st_size,
@@ -291,6 +305,8 @@ def test_cache_persisted_and_reloaded(tmp_path: Path, monkeypatch: pytest.Monkey
         "loudness": measured.loudness,
         "peak_db": measured.peak_db,
         "blank_from": None,
+        "lead": 1,  # the tone's first sample is sin(0)
+        "trail": 0,
     }
     assert stored["entries"][str(silent.resolve())]["loudness"] is None  # JSON has no -inf
     forbid_measures(monkeypatch)
@@ -351,8 +367,8 @@ def test_without_a_cache_file_save_does_nothing(tmp_path: Path) -> None:
         b"{not json",
         b"[]",
         b'{"version": 99, "entries": {}}',
-        b'{"version": 2, "entries": []}',
-        b'{"version": 2, "entries": {"/x.wav": "nope", "/y.wav": {"size": "1"}}}',
+        b'{"version": 4, "entries": []}',
+        b'{"version": 4, "entries": {"/x.wav": "nope", "/y.wav": {"size": "1"}}}',
     ],
 )
 def test_corrupt_cache_file_is_ignored(
@@ -368,6 +384,24 @@ def test_corrupt_cache_file_is_ignored(
     cache.save()
     stored = json.loads(cache_file.read_text(encoding="utf-8"))
     assert list(stored["entries"]) == [str(song.resolve())]
+
+
+@pytest.mark.parametrize("version", [2, 3])
+def test_older_entries_are_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: int
+) -> None:
+    """Version 2 was measured by miniaudio's decoder and resampler (lengths may be a frame off
+    what FFmpeg's decoder and swresample give now), version 3 had no cue points: measured
+    again."""
+    song = write_tone(tmp_path / "s.wav", 48000, 24000)
+    stat = song.stat()
+    old: dict[str, object] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    old |= {"frames": 24001, "loudness": -14.0, "peak_db": -1.0, "blank_from": None}
+    cache_file = tmp_path / "media.json"
+    cache_file.write_text(json.dumps({"version": version, "entries": {str(song.resolve()): old}}))
+    calls = count_measures(monkeypatch)
+    assert MediaCache(cache_file).track(song).duration == 0.5
+    assert len(calls) == 1
 
 
 def test_version_1_entries_are_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -388,6 +422,7 @@ def test_bad_entries_are_dropped_good_ones_kept(
     stat = song.stat()
     good: dict[str, object] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
     good |= {"frames": 360000, "loudness": -14.0, "peak_db": -1.0, "blank_from": 3.0}
+    good |= {"lead": 0, "trail": 0}
     bad: list[dict[str, object]] = [
         {"frames": -1},
         {"frames": True},
@@ -396,10 +431,13 @@ def test_bad_entries_are_dropped_good_ones_kept(
         {"peak_db": [1]},
         {"blank_from": -1},
         {"blank_from": 99.0},
+        {"lead": -1},
+        {"trail": 1.5},
+        {"lead": 200000, "trail": 200000},
     ]
     entries = {f"/bad/{i}.wav": {**good, **change} for i, change in enumerate(bad)}
     cache_file = tmp_path / "media.json"
-    document = {"version": 2, "entries": {str(song.resolve()): good, **entries}}
+    document = {"version": 4, "entries": {str(song.resolve()): good, **entries}}
     cache_file.write_text(json.dumps(document), encoding="utf-8")
     calls = count_measures(monkeypatch)
     cache = MediaCache(cache_file)

@@ -3,7 +3,9 @@ can be checked sample for sample against what the timeline says aired."""
 
 from __future__ import annotations
 
+import struct
 import wave
+import zlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -39,14 +41,29 @@ def write_tone(path: Path, seconds: float, freq: float, amp: float = 0.1) -> Tra
 
 
 def write_m4a(path: Path, seconds: float) -> None:
-    """AAC in an MP4 container, whatever the file is called."""
+    """AAC in an MP4 container, whatever the file is called; with an edit list (as iTunes and
+    phones write them), so that a decoder drops the encoder's 1024 samples of priming."""
     with av.open(str(path), "w", format="mp4") as out:
         stream = out.add_stream("aac", rate=RATE)
         pcm = (tone(seconds, 440.0, 0.1)[:, :1].T * 32767).astype(np.int16)
         frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(pcm), format="s16", layout="mono")
         frame.sample_rate = RATE
+        frame.pts = 0
         for packet in [*stream.encode(frame), *stream.encode(None)]:
             out.mux(packet)
+
+
+def write_png(path: Path, side: int = 4) -> None:
+    """A small red PNG image, whatever the file is called (a cover saved as a song)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        checksum = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + checksum
+
+    rows = b"".join(b"\x00" + b"\xff\x00\x00" * side for _ in range(side))
+    header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+    body = chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + body)
 
 
 class ToneStore:

@@ -144,7 +144,8 @@ def test_problems_of_config_scripts_and_playlist_reported_together(
     assert lines[1].startswith(f"  - {store.parent / 'playlists' / 'morning.m3u8'}: ")
     assert lines[2] == (
         f"  - {store.parent / 'scripts' / 'sale.toml'}: kind: expected "
-        '"fixed" or "campaign" or "emergency", found "campain". did you mean "campaign"?'
+        '"fixed" or "campaign" or "emergency" or "all-clear", found "campain". '
+        'did you mean "campaign"?'
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import pairwise
 
 from daemon.drivers.simulate import simulate
@@ -63,17 +64,19 @@ def test_shuffle_daypart_repeats_no_song_until_the_list_is_used_up() -> None:
     assert all(a != b for a, b in pairwise(songs))
 
 
-def test_fixed_script_airs_at_the_first_boundary_after_its_slot() -> None:
+def test_fixed_script_airs_at_the_first_boundary_of_its_window() -> None:
     spec = PlanSpec(fixed=[(fixed_script("no-unwrapping", ["10:30", "15:30"]), 8.0)])
     timeline, plan = run(spec)
     fixed = [e for e in timeline if e.source is Source.FIXED]
     assert [e.due_at for e in fixed] == [at(plan, "10:30"), at(plan, "15:30")]  # type: ignore[arg-type]
     for entry in fixed:
+        assert entry.due_at is not None
+        opens = entry.due_at - plan.fixed_early  # type: ignore[attr-defined]
         index = timeline.index(entry)
         intro, song = timeline[index - 1], timeline[index - 2]
         assert intro.kind is ItemKind.INTRO and song.kind is ItemKind.MUSIC and not song.interrupted
-        assert song.start < entry.due_at <= song.end  # type: ignore[operator]  # the first boundary after
-        assert entry.lateness == song.end - entry.due_at + intro.end - intro.start  # type: ignore[operator]
+        assert song.start < opens <= song.end  # the first boundary from the window's opening
+        assert entry.lateness == song.end - entry.due_at + intro.end - intro.start  # signed
 
 
 def test_binder_order_at_one_slot_and_one_break_for_all() -> None:
@@ -96,7 +99,7 @@ def test_binder_order_at_one_slot_and_one_break_for_all() -> None:
 
 def test_priority_page_before_fixed_and_at_most_max_announcements_per_break() -> None:
     spec = PlanSpec(fixed=[(fixed_script("fixed", ["10:12"]), 6.0)], max_announcements=3)
-    plan = make_plan(spec)
+    plan = replace(make_plan(spec), fixed_early=0.0)  # the slot waits for the pages' boundary
     pages = [page(plan, "10:13", id=f"p{i}") for i in range(3)]
     timeline = aired(simulate(plan, pages))
     announcements = [e for e in timeline if e.kind is ItemKind.ANNOUNCEMENT]
@@ -126,7 +129,7 @@ def test_emergency_cuts_an_announcement_which_airs_again_in_full_after_clear() -
 
 
 def test_emergency_cuts_music_repeats_until_cleared_then_the_next_track_plays() -> None:
-    spec = PlanSpec(alert=None)
+    spec = PlanSpec(alert=None)  # no alert tone to fill the wait: a short pause instead
     plan = make_plan(spec)
     fire = emergency_script("fire", repeat=30.0)
     commands = [emergency(plan, "11:00:00", fire, seconds=20.0), clear(plan, "11:02:10")]
@@ -135,7 +138,7 @@ def test_emergency_cuts_music_repeats_until_cleared_then_the_next_track_plays() 
     cut = next(e for e in timeline if e.interrupted)
     assert cut.kind is ItemKind.MUSIC and cut.end == at(plan, "11:00:00") + plan.emergency_fade
     messages = [e for e in timeline if e.kind is ItemKind.EMERGENCY]
-    assert [round(e.start - messages[0].start) for e in messages] == [0, 30, 60, 90, 120]
+    assert [round(e.start - messages[0].start) for e in messages] == [0, 21, 42, 63, 84, 105, 126]
     after = timeline[timeline.index(messages[-1]) + 1]
     assert (
         after.kind is ItemKind.MUSIC

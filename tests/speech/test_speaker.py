@@ -140,6 +140,17 @@ def test_cache_never_evicts_what_was_used_today(tmp_path: Path) -> None:
     assert cache.get("a") is None and cache.get("b") is not None
 
 
+def test_a_cache_hit_keeps_the_file_modification_time(tmp_path: Path) -> None:
+    """The media cache keys its measurement on size and mtime: a hit must not re-measure."""
+    cache = RenderCache(tmp_path, max_bytes=96_100)
+    path = cache.put("a", tone(1.0))
+    old = time.time() - 2 * 86_400
+    os.utime(path, (old, old))
+    written = path.stat().st_mtime_ns
+    assert cache.get("a") == path
+    assert path.stat().st_mtime_ns == written and path.stat().st_atime > old + 86_400
+
+
 def test_the_nightly_prune_evicts_what_a_day_left_over_the_bound(tmp_path: Path) -> None:
     cache = RenderCache(tmp_path, max_bytes=96_100)
     for key in ("a", "b", "c"):

@@ -109,7 +109,7 @@ def test_a_recording_names_the_announcer_who_made_it(tmp_path: Path) -> None:
 def test_missing_kind(tmp_path: Path) -> None:
     assert one(tmp_path, edit(FIXED, 'kind = "fixed"\n', "")) == (
         "kind",
-        '"fixed" or "campaign" or "emergency"',
+        '"fixed" or "campaign" or "emergency" or "all-clear"',
         "nothing (the key is missing)",
         'add kind = "fixed"',
     )
@@ -118,7 +118,7 @@ def test_missing_kind(tmp_path: Path) -> None:
 def test_unknown_kind_suggests_the_nearest(tmp_path: Path) -> None:
     assert one(tmp_path, edit(FIXED, '"fixed"', '"fix"')) == (
         "kind",
-        '"fixed" or "campaign" or "emergency"',
+        '"fixed" or "campaign" or "emergency" or "all-clear"',
         '"fix"',
         'did you mean "fixed"?',
     )

@@ -24,9 +24,10 @@ untimed warm-up of each (media cache, speech cache and the OS page cache warm fo
   per the render's timeline (music, stings, speech; an item that began before 15:00 from
   its aired offset: not whole files), one process per timeline entry, one after another:
   `ffmpeg -nostdin -hide_banner -nostats -benchmark -ss OFFSET -t SECONDS -i FILE
-  -ar 48000 -ac 2 -f null -`, i.e. to 48 kHz stereo like our decoder (with its default
-  resampler, 32 taps: less work than ours) and to 16-bit PCM (the null muxer's default
-  codec), written nowhere. The processes' start-up is part of ffmpeg's time; ffmpeg's own
+  -af aresample=48000:filter_size=64:kaiser_beta=12 -ac 2 -c:a pcm_f32le -f null -`, i.e.
+  to 48 kHz stereo float like our decoder and with the same resampler settings (ffmpeg's
+  default, 32 taps, would be less work than ours: the 2026-12-01 row before this one used
+  it), written nowhere. The processes' start-up is part of ffmpeg's time; ffmpeg's own
   `-benchmark` real time (its decoding, without start-up and opening the file), summed, is
   shown on a line of its own, and is the reference of the target.
 Setting up (catalog, plan, events: not timed above) is shown once. ffmpeg is installed with
@@ -61,6 +62,7 @@ from bench.service_store import build_store  # noqa: E402
 from daemon import what_if  # noqa: E402
 from daemon.audio.decode import Decoder  # noqa: E402
 from daemon.audio.format import RATE, frames  # noqa: E402
+from daemon.audio.resample import QUALITY  # noqa: E402
 from daemon.audio.sinks import FakeSink, Sink, WavSink  # noqa: E402
 from daemon.catalog.load import Catalog, load_catalog  # noqa: E402
 from daemon.catalog.media import MediaCache  # noqa: E402
@@ -216,6 +218,10 @@ def timed(action: Callable[[], object]) -> Run:
     return Run(time.perf_counter() - began, cpu() - before)
 
 
+RESAMPLE = "aresample=48000:" + ":".join(f"{k}={v}" for k, v in QUALITY.items())
+"""ffmpeg's resampler set as ours (daemon.audio.resample): the same work, not its default."""
+
+
 def ffmpeg_all(stretches: Sequence[Stretch]) -> float:
     """Decode every stretch, one ffmpeg process each; the sum of ffmpeg's own `-benchmark`
     real time (the decoding, from after start-up, option parsing and opening the file)."""
@@ -224,7 +230,7 @@ def ffmpeg_all(stretches: Sequence[Stretch]) -> float:
         done = subprocess.run(
             ["ffmpeg", "-nostdin", "-hide_banner", "-nostats", "-benchmark",
              "-ss", f"{s.offset:.3f}", "-t", f"{s.seconds:.3f}", "-i", str(s.path),
-             "-ar", "48000", "-ac", "2", "-f", "null", "-"],
+             "-af", RESAMPLE, "-ac", "2", "-c:a", "pcm_f32le", "-f", "null", "-"],
             check=True, capture_output=True, text=True,
         )  # fmt: skip
         found = re.search(r"bench: utime=\S+ stime=\S+ rtime=([0-9.]+)s", done.stderr)
@@ -315,8 +321,7 @@ def measure(runs: int, music: str) -> dict[str, str]:
     results = {
         "the hour": f"{DAY} 15:00-16:00 on {_store(music, stretches)}, an emergency from "
         f"15:02 to 15:06:30: {len(timeline)} timeline entries, {n} stretches of {files} files "
-        f"airing {decoded:.0f} s of the {hour:.0f} s (the rest is the silence between "
-        "emergency repetitions)",
+        f"airing {decoded:.0f} s of the {hour:.0f} s",
         f"ours: render into WavSink, {m}": took(wav_m),
         f"ours: render into FakeSink(keep=False), {m}": f"{took(fake_m)}; so the WAV file "
         f"({hour * RATE * 4 / 1e6:.0f} MB) costs {wav_m.wall - fake_m.wall:.2f} s",

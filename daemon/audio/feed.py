@@ -1,8 +1,9 @@
 """Decoding ahead: files decode on a worker thread into rings that the audio thread reads.
 
 Contract: a `Feeder` runs one thread, "decode", that opens files and keeps every open `Feed`
-filled up to `ahead` seconds. `Feeder.open(path, offset, loop)` returns a Feed at once: it
-neither opens, decodes, waits nor allocates a ring (the worker does that, soon after).
+filled up to `ahead` seconds. `Feeder.open(path, offset, loop, limit)` returns a Feed at once:
+it neither opens, decodes, waits nor allocates a ring (the worker does that, soon after); with a
+`limit` the worker also levels and limits what it decodes (daemon/audio/limiter.py).
 `Feed.read(n)` is the audio thread's side and only copies frames out of the ring: n frames,
 fewer only once the file has ended (as `Decoder.read`). Where the worker has fallen behind it
 pads with silence and counts an underrun (`Feeder.underruns`, `underrun_frames`); the frames
@@ -31,6 +32,8 @@ import numpy as np
 
 from daemon.audio.decode import Decoder, MediaError
 from daemon.audio.format import CHANNELS, DTYPE, RATE, Block
+from daemon.audio.levels import Level
+from daemon.audio.limiter import Limited
 
 __all__ = ["AHEAD", "CHUNK", "Feed", "Feeder"]
 
@@ -46,15 +49,17 @@ NICE = 10  # the decode thread gives way to the audio thread (it has seconds in 
 class Feed:
     """One file decoding ahead into a ring: the audio thread reads, the worker writes."""
 
-    def __init__(self, feeder: Feeder, path: Path, offset: int, loop: bool) -> None:
-        self.path, self.offset, self.loop = path, offset, loop
+    def __init__(
+        self, feeder: Feeder, path: Path, offset: int, loop: bool, limit: Level | None
+    ) -> None:
+        self.path, self.offset, self.loop, self.limit = path, offset, loop, limit
         self._feeder = feeder
         self._ring: Block | None = None  # set by the worker once the file is open
         self._written = 0  # frames (from `offset`) the worker has put in the ring
         self._read = 0  # frames the audio thread has taken, or passed by in an underrun
         self._end: int | None = None  # where the file ended, once the worker got there
         self._error: MediaError | None = None
-        self._decoder: Decoder | None = None  # the worker's
+        self._decoder: Decoder | Limited | None = None  # the worker's
         self._scratch = np.zeros((0, CHANNELS), DTYPE)
         self._woken = False  # asked the worker for more since it last filled this feed
         self.closed = False
@@ -146,10 +151,15 @@ class Feed:
         """Open the file, or decode one chunk into the ring."""
         if self._decoder is None:
             try:
-                self._decoder = Decoder(self.path, self.offset, self.loop)
+                decoder = Decoder(self.path, self.offset, self.loop)
             except MediaError as err:
                 self._error = err
                 return
+            limit = self.limit
+            if limit is not None and limit.ceiling_db is not None:  # limited as it decodes
+                self._decoder = Limited(decoder, limit.gain, limit.ceiling_db)
+            else:
+                self._decoder = decoder
             self._ring = self._feeder.take_ring()
         ring = self._ring
         assert ring is not None
@@ -203,9 +213,12 @@ class Feeder:
         self._thread = threading.Thread(target=self._work, name="decode", daemon=True)
         self._thread.start()
 
-    def open(self, path: Path, offset: int = 0, loop: bool = False) -> Feed:
-        """A feed of `path` from frame `offset`, filled from now on (returns at once)."""
-        feed = Feed(self, path, offset, loop)
+    def open(
+        self, path: Path, offset: int = 0, loop: bool = False, limit: Level | None = None
+    ) -> Feed:
+        """A feed of `path` from frame `offset`, filled from now on (returns at once); with
+        `limit`, the frames are at its gain and limited to its ceiling by the worker."""
+        feed = Feed(self, path, offset, loop, limit)
         self._new.append(feed)
         self.wake()
         return feed

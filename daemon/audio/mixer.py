@@ -5,7 +5,9 @@ The mixer is passive and sample-exact: a driver tells it what plays (`start`, `f
 past it, so an item starts on the very frame the one before it ended (zero samples of
 silence at a boundary). It never decides anything and never reads a clock. What it plays
 comes from `Source`s its opener gives: a `Decoder` (render: decoding in the caller's thread)
-or a `Feed` (live: decoded ahead by the decode thread, daemon/audio/feed.py).
+or a `Feed` (live: decoded ahead by the decode thread, daemon/audio/feed.py). An item whose
+`Level` has a ceiling is opened limited (`Limited`: at its gain, its true peak kept under the
+ceiling, in the thread that decodes); any other plays at its gain.
 """
 
 from __future__ import annotations
@@ -17,8 +19,13 @@ import numpy as np
 
 from daemon.audio.decode import Decoder, MediaError
 from daemon.audio.format import CHANNELS, DTYPE, RATE, Block, db_to_gain, frames, silence
+from daemon.audio.levels import Level
+from daemon.audio.limiter import Limited
 
-__all__ = ["BED_FADE", "EARLY_END_TOLERANCE", "SEEK_FADE", "Mixer", "Opener", "Source", "Voice"]
+__all__ = [
+    "BED_FADE", "EARLY_END_TOLERANCE", "SEEK_FADE", "Mixer", "Opener", "Source", "Voice",
+    "open_decoder",
+]  # fmt: skip
 
 EARLY_END_TOLERANCE = frames(0.01)  # a file may end this much before its slot (resampler tail)
 SEEK_FADE = frames(0.005)  # fade-in when an item starts mid-way (a render from 15:00)
@@ -36,9 +43,20 @@ class Source(Protocol):
 
 
 class Opener(Protocol):
-    """Opens `path` from its frame `offset` (looping it with `loop`). Raises MediaError."""
+    """Opens `path` from its frame `offset` (looping it with `loop`); with `limit`, at its
+    gain and limited to its ceiling. Raises MediaError."""
 
-    def __call__(self, path: Path, offset: int, loop: bool = False, /) -> Source: ...
+    def __call__(
+        self, path: Path, offset: int, loop: bool = False, limit: Level | None = None, /
+    ) -> Source: ...
+
+
+def open_decoder(path: Path, offset: int, loop: bool = False, limit: Level | None = None) -> Source:
+    """The render's opener: decoding (and limiting) as it is read, in the caller's thread."""
+    decoder = Decoder(path, offset, loop)
+    if limit is None or limit.ceiling_db is None:
+        return decoder
+    return Limited(decoder, limit.gain, limit.ceiling_db)
 
 
 def _ramp(start: float, end: float, count: int) -> Block:
@@ -123,17 +141,18 @@ class Voice:
 class Mixer:
     """The main voice (the item on air) over an optional bed, times the master gain."""
 
-    def __init__(self, master_gain_db: float = 0.0, opener: Opener = Decoder) -> None:
+    def __init__(self, master_gain_db: float = 0.0, opener: Opener = open_decoder) -> None:
         self.master = db_to_gain(master_gain_db)
         self._open = opener
         self.main: Voice | None = None
         self._bed: Voice | None = None
         self._bed_path: Path | None = None
 
-    def start(self, path: Path, gain: float, length: int, offset: int = 0) -> None:
-        """Put `path` on air for `length` frames from its frame `offset`. Raises MediaError."""
+    def start(self, path: Path, level: Level, length: int, offset: int = 0) -> None:
+        """Put `path` on air at `level` for `length` frames from its frame `offset`. Raises
+        MediaError."""
         self.stop()
-        self.main = Voice(self._open(path, offset), gain, length, offset)
+        self.main = self._voice(path, level, offset, length)
 
     def fade_out(self, count: int) -> None:
         """Fade the item on air to silence over the next `count` frames (a cut)."""
@@ -160,6 +179,11 @@ class Mixer:
             self._bed_path = path
         except MediaError:
             self._bed = None  # the bed is a nicety: the speech airs without it
+
+    def _voice(self, path: Path, level: Level, offset: int, length: int) -> Voice:
+        if level.ceiling_db is None:
+            return Voice(self._open(path, offset), level.gain, length, offset)
+        return Voice(self._open(path, offset, False, level.limit), 1.0, length, offset)
 
     def wait(self, count: int, timeout: float | None) -> bool:
         """Until the sources on air have `count` frames ready (live: decoded ahead); False

@@ -19,6 +19,7 @@ class AudioSettings:
     target_lufs: float = -16.0
     speech_above_music_db: float = 3.0
     master_gain_db: float = 0.0
+    true_peak_dbtp: float = -1.0  # the limiter keeps every item's true peak at or below this
     bed_db: float | None = None  # the intro sting under the break's speech; None: no bed
 
     @property

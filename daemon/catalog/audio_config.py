@@ -5,6 +5,7 @@ device = "USB Audio"          # a playback device by name (mall-pa check lists t
 target_lufs = -16             # every song, sting and announcement plays at this loudness
 speech_above_music_db = 3     # announcements this much louder than the music
 master_gain_db = 0            # the whole output, after levelling
+true_peak_dbtp = -1           # no item's true peak above this (a look-ahead limiter)
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ __all__ = ["audio_settings"]
 
 def audio_settings(root: Fields, breaks: Fields) -> AudioSettings:
     fields = root.sub("audio", required=False)
-    fields.only(["device", "target_lufs", "speech_above_music_db", "master_gain_db"])
+    fields.only(
+        ["device", "target_lufs", "speech_above_music_db", "master_gain_db", "true_peak_dbtp"]
+    )
     defaults = AudioSettings()
     device = fields.text("device", required=False)
     return AudioSettings(
@@ -27,6 +30,7 @@ def audio_settings(root: Fields, breaks: Fields) -> AudioSettings:
             fields, "speech_above_music_db", defaults.speech_above_music_db, 0, 12
         ),
         master_gain_db=_ranged(fields, "master_gain_db", defaults.master_gain_db, -60, 6),
+        true_peak_dbtp=_ranged(fields, "true_peak_dbtp", defaults.true_peak_dbtp, -9, 0),
         bed_db=_bed(breaks),
     )
 

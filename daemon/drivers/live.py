@@ -22,16 +22,15 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from daemon.audio.feed import Feeder
 from daemon.audio.format import RATE, Block, frames
-from daemon.audio.levels import AudioSettings
+from daemon.audio.levels import AudioSettings, level
 from daemon.audio.sinks import Sink
 from daemon.drivers.forecast import Forecast, forecast
 from daemon.drivers.playout import Input, Playout
 from daemon.drivers.preload import Preloader
-from daemon.drivers.program import Measure, Program
+from daemon.drivers.program import Measure, Program, item_level
 from daemon.events import CommandApplied, Event
 from daemon.model import AsRunEntry, Command, DayPlan, Instant, Recovery, Track
 
@@ -65,12 +64,13 @@ class Ticket:
 _Batch = tuple[list[Input], list[Event], list[Ticket]]
 
 
-def _unannounced(plan: DayPlan, standby: Sequence[Track]) -> list[tuple[Path, int]]:
-    """The files to keep decoded ahead from their cue points: `standby`, the alert tone and
-    the all-clears."""
-    tracks = [*standby, plan.alert, *(s.audio for _, s in plan.all_clears)]
-    cues = [(t.path, frames(t.cue)) for t in tracks if t is not None and t.playable]
-    return list(dict.fromkeys(cues))
+def _unannounced(plan: DayPlan, standby: Sequence[Track]) -> list[tuple[Track, bool]]:
+    """The files to keep decoded ahead, and whether each is speech: `standby` (the presets'
+    messages), the alert tone and the all-clears."""
+    tracks = [(plan.alert, False), *((t, True) for t in standby)]
+    tracks += [(s.audio, True) for _, s in plan.all_clears]
+    kept = [(t, speech) for t, speech in tracks if t is not None and t.playable]
+    return list(dict.fromkeys(kept))
 
 
 class Live:
@@ -101,8 +101,10 @@ class Live:
         self.playout.journal = []
         self.feeder = Feeder(blocking=not sink.realtime)  # a WAV or a test: never underrun
         self.preloader = Preloader(self.feeder)
-        for path, cue in _unannounced(plan, standby):
-            self.preloader.standby(path, offset=cue)
+        self._measure, self._settings = measure, settings
+        for track, speech in _unannounced(plan, standby):
+            limit = level(measure(track.path), speech, settings).limit
+            self.preloader.standby(track.path, offset=frames(track.cue), limit=limit)
         if settings.bed_db is not None and plan.intro.playable:
             self.preloader.standby(plan.intro.path, loop=True)
         self.program = Program(self.playout, origin, settings, measure, self.preloader.open)
@@ -235,4 +237,5 @@ class Live:
         track = following.item.track
         if track is not None and track.playable and (following.at, track.path) != self._prepared:
             self._prepared = (following.at, track.path)
-            self.preloader.prepare(track.path, frames(track.cue))
+            playing = item_level(following.item, self.plan, self._measure, self._settings)
+            self.preloader.prepare(track.path, frames(track.cue), playing.limit)

@@ -15,10 +15,11 @@ import threading
 from pathlib import Path
 
 from daemon.audio.feed import Feed, Feeder
+from daemon.audio.levels import Level
 
 __all__ = ["Preloader"]
 
-_Key = tuple[Path, int, bool]  # the file, from which frame, looped or not
+_Key = tuple[Path, int, bool, Level | None]  # the file, from which frame, looped, the limit
 
 
 class Preloader:
@@ -27,49 +28,56 @@ class Preloader:
     def __init__(self, feeder: Feeder) -> None:
         self.feeder = feeder
         self._lock = threading.Lock()  # held for a swap only: the audio thread takes it too
-        self._ready: tuple[tuple[Path, int], Feed] | None = None
+        self._ready: tuple[_Key, Feed] | None = None
         self._standby: dict[_Key, Feed] = {}  # always open, opened again once taken
         self.standing_by = threading.Event()  # set once a standby feed has been opened
         self.ready = threading.Event()  # set while a prepared feed waits to be taken
         self.hits = self.misses = 0
 
-    def prepare(self, path: Path, offset: int = 0) -> None:
-        """Decode `path` ahead from its frame `offset` (a cue point; returns at once). Not the
-        audio thread."""
+    def prepare(self, path: Path, offset: int = 0, limit: Level | None = None) -> None:
+        """Decode `path` ahead from its frame `offset` (a cue point), limited by `limit` if
+        given (returns at once). Not the audio thread."""
+        key = (path, offset, False, limit)
         with self._lock:
             old = self._ready
-            if old is not None and old[0] == (path, offset):
+            if old is not None and old[0] == key:
                 return
-            if (path, offset, False) in self._standby:
+            if key in self._standby:
                 return  # decoded ahead already: a fresh feed would start with an underrun
-            self._ready = ((path, offset), self.feeder.open(path, offset))
+            self._ready = (key, self.feeder.open(path, offset, False, limit))
             self.ready.set()
         if old is not None:
             old[1].close()
 
-    def standby(self, path: Path, loop: bool = False, offset: int = 0) -> None:
-        """Keep a feed of `path` from `offset` (looped with `loop`) decoded ahead at all times."""
+    def standby(
+        self, path: Path, loop: bool = False, offset: int = 0, limit: Level | None = None
+    ) -> None:
+        """Keep a feed of `path` from `offset` (looped with `loop`, limited by `limit`)
+        decoded ahead at all times."""
+        key = (path, offset, loop, limit)
         with self._lock:
-            self._standby.setdefault((path, offset, loop), self.feeder.open(path, offset, loop))
+            if key not in self._standby:
+                self._standby[key] = self.feeder.open(*key)
         self.standing_by.set()
 
-    def open(self, path: Path, offset: int, loop: bool = False) -> Feed:
-        """The prepared (or standby) feed if it is this file from this frame, else a feed
-        opened now (a feed prepared for another file stays for a later boundary)."""
+    def open(self, path: Path, offset: int, loop: bool = False, limit: Level | None = None) -> Feed:
+        """The prepared (or standby) feed if it is this file from this frame at this limit,
+        else a feed opened now (a feed prepared for another file stays for a later one)."""
+        key = (path, offset, loop, limit)
         with self._lock:
             ready = self._ready
-            if ready is not None and ready[0] == (path, offset) and not loop:
+            if ready is not None and ready[0] == key:
                 self._ready = None
                 self.ready.clear()
                 self.hits += 1
                 return ready[1]
-            standby = self._standby.get((path, offset, loop))
+            standby = self._standby.get(key)
             if standby is not None:
-                self._standby[(path, offset, loop)] = self.feeder.open(path, offset, loop)
+                self._standby[key] = self.feeder.open(*key)
                 self.hits += 1
                 return standby
         self.misses += 1
-        return self.feeder.open(path, offset, loop)
+        return self.feeder.open(*key)
 
     def close(self) -> None:
         with self._lock:

@@ -6,7 +6,8 @@ chose on the exact frame of the event. Frame `pos` is the instant `origin + pos 
 A file that cannot be opened, or fails or ends early while playing, is skipped on the frame
 it failed (`skipped` in the timeline) and the next item starts on that same frame. `measure`
 gives a file's loudness; in the live driver it must never decode (`MediaCache.known`), and
-`opener` opens files: by default a `Decoder` that decodes as it is read (render); the live
+`opener` opens files: by default a `Decoder` that decodes (and limits, `item_level`) as it is
+read (render); the live
 driver's preloader gives feeds that the decode thread fills ahead (`prime` waits for the
 first one's first frames, before the device starts asking).
 """
@@ -19,14 +20,14 @@ from pathlib import Path
 import numpy as np
 
 from daemon.audio.analysis import Analysis
-from daemon.audio.decode import Decoder, MediaError
+from daemon.audio.decode import MediaError
 from daemon.audio.format import CHANNELS, DTYPE, RATE, Block, db_to_gain, frames
-from daemon.audio.levels import AudioSettings, gain_db
-from daemon.audio.mixer import Mixer, Opener
+from daemon.audio.levels import AudioSettings, Level, gain_db, level
+from daemon.audio.mixer import Mixer, Opener, open_decoder
 from daemon.drivers.playout import Playout
-from daemon.model import Instant, Item, ItemKind
+from daemon.model import DayPlan, Instant, Item, ItemKind
 
-__all__ = ["Measure", "Program"]
+__all__ = ["Measure", "Program", "item_level"]
 
 Measure = Callable[[Path], Analysis | None]  # a file's loudness analysis (cached)
 PRIMED = frames(0.5)  # decoded ahead of the first item before the device starts
@@ -42,7 +43,7 @@ class Program:
         origin: Instant,
         settings: AudioSettings,
         measure: Measure,
-        opener: Opener = Decoder,
+        opener: Opener = open_decoder,
     ) -> None:
         self.playout, self.origin = playout, origin
         self.settings, self._measure = settings, measure
@@ -129,13 +130,10 @@ class Program:
             return
         begun = self.frame(self.playout.started)
         natural_end = self.frame(self.playout.started + item.duration)
-        speech = item.kind is ItemKind.ANNOUNCEMENT or (
-            item.kind is ItemKind.EMERGENCY and track != self.playout.plan.alert
-        )
-        gain = db_to_gain(gain_db(self._measure(track.path), speech, self.settings))
+        playing = item_level(item, self.playout.plan, self._measure, self.settings)
         self._bed(item.kind, previous)
         offset = frames(track.cue) + self.pos - begun  # from its first sound (its cue point)
-        self.mixer.start(track.path, gain, natural_end - self.pos, offset)
+        self.mixer.start(track.path, playing, natural_end - self.pos, offset)
 
     def _bed(self, kind: ItemKind, previous: ItemKind | None) -> None:
         """Under the break's speech, the intro sting loops at `bed_db` (if configured)."""
@@ -151,3 +149,12 @@ class Program:
             return
         level = gain_db(self._measure(intro.path), False, self.settings)
         self.mixer.bed(intro.path, db_to_gain(level) * self.settings.bed_gain)
+
+
+def item_level(item: Item, plan: DayPlan, measure: Measure, settings: AudioSettings) -> Level:
+    """How `item` plays: at its loudness target (speech above the music: announcements and
+    emergency messages), limited where it needs it."""
+    speech = item.kind is ItemKind.ANNOUNCEMENT or (
+        item.kind is ItemKind.EMERGENCY and item.track != plan.alert
+    )
+    return level(None if item.track is None else measure(item.track.path), speech, settings)

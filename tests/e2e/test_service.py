@@ -51,7 +51,7 @@ def page_state(running: Running, auth: dict[str, str], page_id: str, state: str)
         page = running.get(f"/api/pages/{page_id}", auth)
         return page if page["state"] == state else None
 
-    return wait_for(f"page {page_id} {state}", probe)
+    return wait_for(f"page {page_id} {state}", probe, 45)  # a page is 12 s on air, real time
 
 
 def playing(running: Running, auth: dict[str, str], kind: str) -> Any:

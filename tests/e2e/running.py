@@ -16,6 +16,7 @@ import ssl
 import subprocess
 import sys
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -134,6 +135,7 @@ class Running:
                 stdout=out, stderr=subprocess.STDOUT,
                 env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
             )  # fmt: skip
+        weakref.finalize(self, _reap, self.process)  # a failed test leaves no service behind
         verify: ssl.SSLContext | bool = True
         if scheme == "https":  # the service makes its certificate at start: trust that one
             cert = config.parent / "state" / "tls" / "mall-pa.crt"
@@ -184,6 +186,12 @@ class Running:
         code = self.process.wait(20)
         self.http.close()
         return code
+
+
+def _reap(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.kill()
+        process.wait(10)
 
 
 def user_add(config: Path, name: str, password: str, *roles: str, trained: bool = False) -> None:

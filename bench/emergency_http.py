@@ -113,6 +113,15 @@ class Probe:
         self.offset = 0  # frames from the emergency's first frame to its first audible one
         self._start = 0  # the emergency's first frame (program position)
 
+    def heard(self, n: int, sent: float, wait: float = WAIT) -> tuple[float, float, float]:
+        """After the emergency of try `n` was sent at perf_counter() `sent`: seconds to its
+        first sample and to its first audible one, and the audio seconds between the two."""
+        if not self.done.wait(wait):
+            raise SystemExit(f"try {n + 1}: no emergency sample in {wait:g} s")
+        if self.first is None or self.audible is None:
+            raise SystemExit(f"try {n + 1}: the emergency ended before an audible sample")
+        return self.first - sent, self.audible - sent, self.offset / RATE
+
     def arm(self) -> None:
         """Watch for the next emergency (call before submitting it)."""
         self._reset()
@@ -249,14 +258,11 @@ def tries(
             else:
                 sent = time.perf_counter()
                 live.submit(EmergencyCall(script, script.audio.duration or 0.0, "bench"))
-            if not probe.done.wait(WAIT):
-                raise SystemExit(f"try {n + 1}: no emergency sample in {WAIT:g} s")
-            if probe.first is None or probe.audible is None:
-                raise SystemExit(f"try {n + 1}: the emergency ended before an audible sample")
-            series.first.append(probe.first - sent)
-            series.audible.append(probe.audible - sent)
+            first, audible, offset = probe.heard(n, sent)
+            series.first.append(first)
+            series.audible.append(audible)
             series.in_pull.append(probe.in_pull)
-            series.offset.append(probe.offset / RATE)
+            series.offset.append(offset)
             if over_http:
                 cleared = http.post("/api/emergency/clear", headers=auth)
                 if cleared.status_code != 200:

@@ -99,13 +99,10 @@ def series(example: Example, plan: DayPlan, script: Script, tries: int, seed: in
             probe.arm()
             submitted = time.perf_counter()
             live.submit(EmergencyCall(script, script.audio.duration, "bench"))
-            if not probe.done.wait(WAIT):
-                raise SystemExit(f"try {n + 1}: no emergency sample in {WAIT:g} s")
-            if probe.first is None or probe.audible is None:
-                raise SystemExit(f"try {n + 1}: the emergency ended before an audible sample")
-            out.first.append(probe.first - submitted)
-            out.audible.append(probe.audible - submitted)
-            out.offset.append(probe.offset / RATE)
+            first, audible, offset = probe.heard(n, submitted, WAIT)
+            out.first.append(first)
+            out.audible.append(audible)
+            out.offset.append(offset)
             probe.music.clear()
             live.submit(Clear("bench"))
             if failure:

@@ -3,7 +3,8 @@
 Every song of the playlists, every sting and every approved script's audio (recorded or
 rendered speech) is decoded in full, whatever the cache says; the output device is opened
 and fed a moment of silence. A script approved after the day checked is a failure (B6: it
-does not air that day, and the date is most likely a typo). The report names each failure;
+does not air that day, and the date is most likely a typo); so is a daypart with no song
+that plays (its hours borrow another list: the report says which). The report names each failure;
 the exit status is 1 if any.
 """
 
@@ -12,13 +13,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from daemon import approval, separation_notes
 from daemon.audio.format import Block, silence
 from daemon.audio.sinks import DeviceError, open_sink
 from daemon.catalog.load import Catalog
 from daemon.dayplan import build_day_plan, emergency_presets
-from daemon.model import Track
+from daemon.model import Daypart, DayPlan, Track
 from daemon.speech.phrasebank import required_phrases
 from daemon.speech.speaker import Speaker
 
@@ -48,6 +50,7 @@ def inspect(catalog: Catalog, speaker: Speaker, day: date) -> Report:
     notes += separation_notes.notes(plan)  # lists too short for the separation settings
     failures = [str(approval.problem(s, day)) for s in late]
     seconds = 0.0
+    broken: set[Path] = set()  # files that do not decode
 
     def need(what: str, track: Track | None) -> None:
         nonlocal seconds
@@ -57,6 +60,7 @@ def inspect(catalog: Catalog, speaker: Speaker, day: date) -> Report:
             track = media.track(track.path, track.title)  # decoded once, by this cache
         if not track.playable:
             failures.append(f"{what} {track.path}: {track.problem}")
+            broken.add(track.path)
         else:
             seconds += track.duration or 0.0
             if track.note:
@@ -65,6 +69,7 @@ def inspect(catalog: Catalog, speaker: Speaker, day: date) -> Report:
     for path, tracks in catalog.playlists.items():
         for track in tracks:
             need(f"playlist {path.name}: track", track)
+    failures += _silent_dayparts(plan, broken)
     need("intro sting", catalog.intro)
     need("outro sting", catalog.outro)
     need("alert tone", plan.alert)  # the config's, or the default one
@@ -137,6 +142,33 @@ def _output(device: str | None) -> tuple[str, str]:
     if sink.warning:
         return f"{sink.name} -- WARNING: {sink.warning}", ""
     return f"{sink.name} answered", ""
+
+
+def _silent_dayparts(plan: DayPlan, broken: set[Path]) -> list[str]:
+    """A failure for each daypart none of whose songs plays, saying what plays instead."""
+
+    def playable(part: Daypart) -> bool:
+        return any(t.playable and t.path not in broken for t in part.tracks)
+
+    found = []
+    for index, part in enumerate(plan.dayparts):
+        if playable(part):
+            continue
+        others = sorted(
+            (i for i, p in enumerate(plan.dayparts) if i != index and playable(p)),
+            key=lambda i: abs(i - index),
+        )
+        if others:
+            instead = f"daypart {plan.dayparts[others[0]].name}'s list plays instead"
+        elif plan.fallback is not None and playable(plan.fallback):
+            instead = f"music.fallback ({plan.fallback.playlist.name}) plays instead"
+        else:
+            instead = "no list has a song to play: set music.fallback to a playlist that has"
+        found.append(
+            f"daypart {part.name}: no song of its playlist {part.playlist} can be played "
+            f"({len(part.tracks)} entries); {instead}. Fix or replace its files"
+        )
+    return found
 
 
 def _voice_pack_notes(speaker: Speaker) -> list[str]:

@@ -21,6 +21,7 @@ from daemon import approval
 from daemon.catalog.load import Catalog
 from daemon.catalog.media import MediaCache
 from daemon.model import (
+    FALLBACK,
     Campaign,
     Daypart,
     DayPlan,
@@ -150,8 +151,17 @@ def build_day_plan(catalog: Catalog, day: date, speaker: Speaker) -> tuple[DayPl
         calm_after_emergency=config.breaks.window.calm_seconds,
         seed=int(day.strftime("%Y%m%d")),
         separation=config.separation,
+        fallback=_fallback(catalog, opening, closing),
     )
     return plan, notes
+
+
+def _fallback(catalog: Catalog, opening: Instant, closing: Instant) -> Daypart | None:
+    """music.fallback as a shuffled daypart of the business day, if the config names one."""
+    path = catalog.config.fallback
+    if path is None:
+        return None
+    return Daypart(opening, closing, FALLBACK, path, catalog.playlists[path], True)
 
 
 def _default_alert(catalog: Catalog, speaker: Speaker) -> Track:

@@ -123,8 +123,10 @@ class Engine:
         return None if wake is None else max(wake, self._now)
 
     def tick(self, now: Instant) -> Cut | None:
-        self._now = now
+        """Time has come to `now`: act if it is at or past the wake-up asked for before
+        (asked again at `now`, a slot due at `now` would be in the past already)."""
         wake = self.wake_at()
+        self._now = now
         if wake is None or now < wake:
             return None
         if self._current is None:
@@ -144,6 +146,7 @@ class Engine:
         failed = self._current
         if failed is not None:
             self._asrun.skipped(self._started, now, failed.source, failed.ref, failed.title, reason)
+            self._day.failed(now, failed)
         self._now, self._current = now, None
         return self._begin(now, self._day.decide(now, failed, interrupted=False))
 

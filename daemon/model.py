@@ -15,6 +15,7 @@ from typing import Self
 from zoneinfo import ZoneInfo
 
 __all__ = [
+    "FALLBACK",
     "AsRunEntry",
     "Campaign",
     "Cancel",
@@ -326,6 +327,10 @@ class Recovery(_Value):
     emergency: EmergencyCall | None = None
 
 
+FALLBACK = "music.fallback"
+"""The name of the daypart `DayPlan.fallback` (the list of the config's music.fallback)."""
+
+
 @dataclass(frozen=True, slots=True)
 class DayPlan(_Value):
     """Everything the engine needs to run one business day, resolved to instants (B3)."""
@@ -353,6 +358,7 @@ class DayPlan(_Value):
     calm_after_emergency: float = 600.0  # no campaign this long after an emergency's sound
     seed: int = 0
     separation: Separation = Separation()
+    fallback: Daypart | None = None  # music.fallback's list, for dayparts with none to play
 
     @property
     def closing_target(self) -> Instant:

@@ -19,6 +19,13 @@ before the closing song starts (longer when the daypart's separation window of i
 songs needs more): it tells shoppers the store is closing (B16), so it should not air early.
 A song that cannot be played is reported once per pass and passed over: the music never
 stops for it, nor for separation (when nothing else can air, the longest-rested song does).
+
+A daypart with nothing to play (no playable song in its list, or a whole pass of songs that
+failed on air in a row: the files vanished) borrows: from the nearest other daypart with
+songs, else from `music.fallback`; it says so once (`notices`). A list whose whole pass failed
+rests `RETRY_FIRST` seconds, then one of its songs is tried; each failed try doubles the
+rest, up to `RETRY_MOST`; a song that airs ends the rest. So files that vanish cost one
+`skipped` line each per pass, then one per retry, never a loop.
 """
 
 from __future__ import annotations
@@ -28,10 +35,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from daemon import punctuality
-from daemon.model import AsRunEntry, Daypart, DayPlan, Instant, ItemKind, Separation, Source, Track
+from daemon.model import (
+    FALLBACK,
+    AsRunEntry,
+    Daypart,
+    DayPlan,
+    Instant,
+    ItemKind,
+    Separation,
+    Source,
+    Track,
+)
 from daemon.separation import OTHER, History, Option, Rules, choices, spread
 
-__all__ = ["ARTIST_PRICE", "HOLD_BACK", "WINDOW", "MusicProgram", "hold_seconds"]
+__all__ = [
+    "ARTIST_PRICE", "HOLD_BACK", "RETRY_FIRST", "RETRY_MOST", "WINDOW",
+    "MusicProgram", "hold_seconds",
+]  # fmt: skip
 
 WINDOW = 16
 """How many upcoming shuffle songs the punctuality planner may choose among."""
@@ -42,6 +62,12 @@ HOLD_BACK = 3600.0
 ARTIST_PRICE = 15.0
 """Seconds of lateness of the next timed item worth an artist aired too soon: artist
 separation gives way to punctuality only when keeping it costs more (song separation never)."""
+
+RETRY_FIRST = 30.0
+"""Seconds a list rests after a whole pass of its songs failed on air, before one is tried."""
+
+RETRY_MOST = 600.0
+"""The longest rest: a list whose files stay missing is tried every ten minutes."""
 
 
 @dataclass
@@ -55,6 +81,14 @@ class _PartState:
     hold: float  # seconds before the closing song in which its file is held back
     cursor: int = 0  # sequential
     bag: list[Track] = field(default_factory=list)  # shuffle: the rest of this round
+    failing: int = 0  # its songs that failed on air in a row, none airing between
+    rest: float = 0.0  # seconds of the current rest after a failed pass (0: none)
+    resting_until: Instant = float("-inf")
+    borrowing: bool = False  # it has nothing to play and said so; until a song of its airs
+
+    def ready(self, now: Instant) -> bool:
+        """Whether it has a song to try at `now`."""
+        return bool(self.songs) and now >= self.resting_until
 
     def __deepcopy__(self, memo: dict[int, object]) -> _PartState:
         """The bag copied as a list of the same (frozen) tracks: a forecast's copy of an
@@ -63,7 +97,8 @@ class _PartState:
         rng.setstate(self.rng.getstate())
         return _PartState(
             self.part, self.index, rng, self.rules, self.songs, self.shortest, self.hold,
-            self.cursor, list(self.bag),
+            self.cursor, list(self.bag), self.failing, self.rest, self.resting_until,
+            self.borrowing,
         )  # fmt: skip
 
 
@@ -77,32 +112,58 @@ class MusicProgram:
         separation: Separation | None = None,
         closing: Track | None = None,
         closing_at: Instant = float("inf"),
+        fallback: Daypart | None = None,
     ) -> None:
         self._history = History()
         self._closing = str(closing.path) if closing is not None and closing.playable else None
         self._closing_at = closing_at
         rules = separation or Separation()
         self._parts = [_state(p, i, seed, rules) for i, p in enumerate(dayparts)]
+        self._fallback = None if fallback is None else _state(fallback, len(dayparts), seed, rules)
+        self._chosen: _PartState | None = None  # the list the song on air came from
+        self.notices: list[tuple[Daypart, str]] = []  # (daypart, what it borrows), to be logged
 
     @classmethod
     def for_plan(cls, plan: DayPlan) -> MusicProgram:
         return cls(
-            plan.dayparts, plan.seed, plan.separation, plan.closing_song, plan.closing_target
-        )
+            plan.dayparts, plan.seed, plan.separation, plan.closing_song, plan.closing_target,
+            plan.fallback,
+        )  # fmt: skip
 
     def daypart_at(self, now: Instant) -> Daypart | None:
         state = self._state_at(now)
         return state.part if state else None
 
     def shortest(self, now: Instant) -> float:
-        """The shortest playable song of the daypart at `now` (infinity if there is none)."""
-        state = self._state_at(now)
+        """The shortest playable song of the list playing at `now` (infinity if none)."""
+        state = self._source_at(now)
         return state.shortest if state else float("inf")
 
     def rules(self, now: Instant) -> Rules | None:
         """The separations kept in the daypart at `now`."""
         state = self._state_at(now)
         return state.rules if state else None
+
+    def aired(self) -> None:
+        """The song last chosen aired (in full or cut): its list is well."""
+        chosen = self._chosen
+        if chosen is not None:
+            chosen.failing, chosen.rest, chosen.borrowing = 0, 0.0, False
+
+    def failed(self, now: Instant) -> None:
+        """The song last chosen could not be played (its file vanished or broke)."""
+        chosen = self._chosen
+        if chosen is None:
+            return
+        chosen.failing += 1
+        if chosen.failing >= len(chosen.songs):  # a whole pass, or a retry, failed
+            chosen.rest = min(chosen.rest * 2, RETRY_MOST) if chosen.rest else RETRY_FIRST
+            chosen.resting_until = now + chosen.rest
+
+    def retry_at(self, now: Instant) -> Instant | None:
+        """When a resting list may be tried again, if one rests after `now`."""
+        states = [*self._parts, *([self._fallback] if self._fallback else [])]
+        return min((s.resting_until for s in states if s.resting_until > now), default=None)
 
     def played(self, track: Track) -> None:
         """`track` started from outside the playlists (the opening or the closing song)."""
@@ -117,18 +178,25 @@ class MusicProgram:
         `early` seconds before it will do too (a slot's window). The song returned counts as
         played from now on (whether it ends or is cut).
         """
-        state = self._state_at(now)
+        own = self._state_at(now)
+        state = self._source_at(now)
+        skipped: list[Track] = []
+        if own is not None and state is not own and not own.borrowing:
+            own.borrowing = True
+            skipped = [] if own.songs else [t for t in own.part.tracks if not t.playable]
+            self.notices.append((own.part, _borrowed(own, state)))
         if state is None:
-            return None, []
+            return None, skipped
         held = self._closing if self._closing_at - now < state.hold else None
         if state.part.shuffle:
             remaining = None if target is None else target - now
-            track, skipped = self._shuffled(state, held, remaining, early)
+            track, passed = self._shuffled(state, held, remaining, early)
         else:
-            track, skipped = self._sequential(state, held)
+            track, passed = self._sequential(state, held)
         if track is not None:
             self._history.record(str(track.path), track.artist, state.index)
-        return track, skipped
+            self._chosen = state
+        return track, skipped + passed
 
     def restore(self, aired: Sequence[AsRunEntry]) -> None:
         """Go on from where the day's as-run log left off (a restart mid-day): separation
@@ -159,6 +227,18 @@ class MusicProgram:
                 round_.append(ref)
             rest = [t for t in state.songs if str(t.path) not in round_]
             state.bag = spread(rest, state.rng, state.rules)
+
+    def _source_at(self, now: Instant) -> _PartState | None:
+        """The list the music at `now` comes from: the daypart's own, else the nearest other
+        daypart's with a song to try, else music.fallback's; None when none has one."""
+        own = self._state_at(now)
+        if own is None or own.ready(now):
+            return own
+        others = sorted(
+            (s for s in self._parts if s is not own), key=lambda s: abs(s.index - own.index)
+        )
+        fallback = [self._fallback] if self._fallback is not None else []
+        return next((s for s in [*others, *fallback] if s.ready(now)), None)
 
     def _state_at(self, now: Instant) -> _PartState | None:
         if not self._parts:
@@ -218,6 +298,18 @@ class MusicProgram:
         if index is not None:
             state.bag.pop(index)
         return track, skipped
+
+
+def _borrowed(own: _PartState, source: _PartState | None) -> str:
+    """Why daypart `own` plays another list, and which (None: none has a song)."""
+    why = "has no playable song" if not own.songs else "failed a whole pass on air"
+    if source is None:
+        instead = "no other list has a song to play either: silence until one does"
+    elif source.part.name == FALLBACK:
+        instead = f"playing music.fallback ({source.part.playlist.name}) meanwhile"
+    else:
+        instead = f"playing daypart {source.part.name}'s list meanwhile"
+    return f"daypart {own.part.name}: its playlist {own.part.playlist.name} {why}; {instead}"
 
 
 def _plan(options: Sequence[Option], remaining: float, early: float) -> tuple[int, float] | None:

@@ -48,6 +48,13 @@ class Phases:
         self.opened = False  # the opening song has had its turn
         self.closing = False  # the closing song has started: no more fixed or campaigns
         self.closed = False  # the music is over for the day
+        self._failed = False  # the item that ends next could not be played
+
+    def failed(self, now: Instant, item: Item) -> None:
+        """`item` could not be played (called before `decide` is told it ended)."""
+        self._failed = True
+        if item.kind is ItemKind.MUSIC and item.source is Source.PLAYLIST:
+            self.music.failed(now)
 
     def decide(self, now: Instant, ended: Item | None, interrupted: bool) -> Item | None:
         """What starts at `now`, the output being free after `ended` (cut if `interrupted`).
@@ -55,6 +62,9 @@ class Phases:
         A fixed slot joins the queue `plan.fixed_early` seconds before its time, so that a
         break at a boundary in that window airs it (B4); after an emergency, its all-clear
         airs first and campaigns wait for the calm (`emergency`, `inserts`)."""
+        if ended is not None and not self._failed and ended.source is Source.PLAYLIST:
+            self.music.aired()
+        self._failed = False
         opened = now >= self.plan.opening
         self.queue.release_fixed(now + self.plan.fixed_early if opened else now)
         if self.emergency.active is not None:
@@ -87,6 +97,10 @@ class Phases:
             ):
                 self.music.played(song)  # separation counts it as a play of its file
                 return _song(song, Source.OPENING_SONG)
+        if not self.closing and now >= self.plan.closing_target:
+            closing = self._next_song(now)  # its time has come: before any break (B16)
+            if closing is not None:
+                return closing
         intro = (self.plan.intro.duration or 0.0) if self.plan.intro.playable else 0.0
         due = self.due(now) if now + intro < self.plan.closing else self.due(self.plan.closing)
         urgent = any(i.cls is InsertClass.URGENT_PAGE for i in due)
@@ -100,17 +114,29 @@ class Phases:
             return None
         plan = self.plan
         if now >= plan.closing_target:
-            self.begin_closing(now)
-            song = plan.closing_song
-            if now < plan.closing and song and self.asrun.playable(now, song, Source.CLOSING_SONG):
-                self.music.played(song)
-                return _song(song, Source.CLOSING_SONG)
-            self.closed = True
-            return None
+            return self._closing_song(now)
         track, skipped = self.music.next(now, *self.target(now))
+        for part, notice in self.music.notices:
+            self.asrun.skipped(now, now, Source.PLAYLIST, str(part.playlist), part.name, notice)
+        self.music.notices.clear()
         for bad in skipped:
             self.asrun.playable(now, bad, Source.PLAYLIST)
-        return None if track is None else _song(track, Source.PLAYLIST)
+        if track is None:
+            return None
+        song = plan.closing_song
+        if song and song.playable and now + (track.duration or 0.0) > plan.closing:
+            return self._closing_song(now)  # a little early, rather than lost to a long song
+        return _song(track, Source.PLAYLIST)
+
+    def _closing_song(self, now: Instant) -> Item | None:
+        """The closing song, now; None when there is none to play (the music is over)."""
+        self.begin_closing(now)
+        song = self.plan.closing_song
+        if now < self.plan.closing and song and self.asrun.playable(now, song, Source.CLOSING_SONG):
+            self.music.played(song)
+            return _song(song, Source.CLOSING_SONG)
+        self.closed = True
+        return None
 
     def due(self, now: Instant) -> list[Insert]:
         return self.queue.due(now, closing=self.closing or now >= self.plan.closing)
@@ -129,9 +155,11 @@ class Phases:
         )
 
     def retry_at(self, now: Instant) -> Instant | None:
-        """Silent while open (no playable music): try again at the next daypart or slot."""
+        """Silent while open (no playable music): try again at the next daypart or slot, or
+        when a list that failed on air may be tried again."""
         later = [p.start for p in self.plan.dayparts if p.start > now]
         later += [self.queue.next_fixed_due(), self.plan.closing_target]
+        later += [t for t in [self.music.retry_at(now)] if t is not None]
         later = [t for t in later if t > now]
         return min(later, default=None)
 

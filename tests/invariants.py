@@ -34,6 +34,7 @@ def violations(
     found += _only_emergencies_outside_hours(plan, aired)
     found += _fixed_in_binder_order(aired)
     found += separation_violations(plan, aired)
+    found += _closing_song_airs(plan, aired)
     return found
 
 
@@ -46,7 +47,9 @@ def _no_overlap(aired: Sequence[AsRunEntry]) -> list[str]:
 
 
 def _no_gap_while_open(plan: DayPlan, aired: Sequence[AsRunEntry]) -> list[str]:
-    """No dead air while open, but pauses of at most MAX_QUIET after an emergency's item."""
+    """No dead air while open, but pauses of at most MAX_QUIET after an emergency's item,
+    and the quiet after the closing song (which starts early rather than not at all when no
+    song of the list ends by closing)."""
     found = []
     in_hours = [e for e in aired if plan.opening - EPS <= e.start < plan.closing]
     if (
@@ -59,10 +62,24 @@ def _no_gap_while_open(plan: DayPlan, aired: Sequence[AsRunEntry]) -> list[str]:
         if (
             b.start > a.end + EPS
             and plan.opening <= a.end < plan.closing
+            and a.source is not Source.CLOSING_SONG
             and (a.kind is not ItemKind.EMERGENCY or b.start - a.end > MAX_QUIET + EPS)
         ):
             found.append(f"dead air {b.start - a.end:.3f}s after {_t(a)}")
     return found
+
+
+def _closing_song_airs(plan: DayPlan, aired: Sequence[AsRunEntry]) -> list[str]:
+    """B16: a playable closing song airs once, before closing, unless an emergency was on
+    the air in the last hour before closing."""
+    song = plan.closing_song
+    late = [e for e in aired if e.kind is ItemKind.EMERGENCY and e.end > plan.closing - 3600]
+    if song is None or not song.playable or late:
+        return []
+    closing = [e for e in aired if e.source is Source.CLOSING_SONG]
+    if len(closing) != 1 or not plan.opening <= closing[0].start < plan.closing:
+        return [f"the closing song aired {len(closing)} time(s): {[_t(e) for e in closing]}"]
+    return []
 
 
 def _emergency_before(aired: Sequence[AsRunEntry], entry: AsRunEntry) -> bool:

@@ -79,6 +79,7 @@ class Config:
     audio: AudioSettings
     service: ServiceSettings = field(default_factory=ServiceSettings)
     separation: Separation = field(default_factory=Separation)  # [music] separation keys
+    fallback: Path | None = None  # music.fallback: a playlist for dayparts with nothing playable
 
 
 def load_config(path: Path) -> Config:
@@ -104,7 +105,7 @@ def load_config(path: Path) -> Config:
 
     store = _store(root.sub("store"))
     music = root.sub("music")
-    music.only(["opening_song", "closing_song", "daypart", *SEPARATION_KEYS])
+    music.only(["opening_song", "closing_song", "fallback", "daypart", *SEPARATION_KEYS])
     music_separation = separation(music)
     dayparts = tuple(_daypart(f, base, i) for i, f in enumerate(music.table_list("daypart")))
     if not dayparts and "daypart" not in music.table:
@@ -150,6 +151,7 @@ def load_config(path: Path) -> Config:
     service = service_settings(root, daemon, base)
     opening_song = music.path("opening_song", base, required=False)
     closing_song = music.path("closing_song", base, required=False)
+    fallback = music.path("fallback", base, required=False)
     if problems or store is None or breaks_config is None or scripts_dir is None:
         raise InputError(problems)
     return Config(
@@ -157,6 +159,7 @@ def load_config(path: Path) -> Config:
         store=store,
         opening_song=opening_song,
         closing_song=closing_song,
+        fallback=fallback,
         dayparts=tuple(d for d in dayparts if d is not None),
         breaks=breaks_config,
         scripts_dir=scripts_dir,

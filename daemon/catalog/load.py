@@ -44,16 +44,17 @@ def load_catalog(config_path: Path, verify: bool = False) -> Catalog:
     problems: list[Problem] = []
     notes: list[Problem] = []
     playlists: dict[Path, tuple[Track, ...]] = {}
-    for part in config.dayparts:
-        if part.playlist in playlists:
+    lists = [part.playlist for part in config.dayparts]
+    for playlist in [*lists, config.fallback] if config.fallback else lists:
+        if playlist in playlists:
             continue
         try:
-            entries, line_problems = read_playlist(part.playlist)
+            entries, line_problems = read_playlist(playlist)
         except InputError as err:
             problems.extend(err.problems)
             continue
         notes.extend(line_problems)
-        playlists[part.playlist] = tuple(
+        playlists[playlist] = tuple(
             replace(cache.track(e.path, e.title), artist=e.artist) for e in entries
         )
     try:

@@ -298,3 +298,25 @@ def test_an_underrun_plays_silence_is_counted_and_logged(
         sink.stop()
         player.join()
     assert "audio underrun" in caplog.text and "5 device period(s)" in caplog.text
+
+
+def test_files_that_vanish_while_live_cost_a_bounded_log_and_the_player_still_stops(
+    tmp_path: Path,
+) -> None:
+    store = ToneStore(tmp_path, SPEC)
+    plan = store.plan
+    for track in plan.dayparts[0].tracks:
+        track.path.unlink()  # the disk went away after the day was planned
+    sink = GatedSink()
+    live = Live(plan, sink, AudioSettings(), MediaCache(None).analysis, start=plan.opening)
+    player = threading.Thread(target=live.run)
+    player.start()
+    sink.periods(100 * 120)  # two minutes: the opening song, then the vanished list
+    sink.stop()
+    player.join(10)
+    assert not player.is_alive()
+    gone = [e for e in live.timeline if e.kind is ItemKind.SKIPPED and e.source.value == "playlist"]
+    files = [e for e in gone if e.ref.endswith(".wav")]
+    # one pass over the four files, then a try every 30 s, 60 s, ... (and the notice)
+    assert 4 <= len(files) <= 4 + 3 and len(gone) - len(files) == 1
+    assert live.timeline[0].kind is ItemKind.MUSIC  # the opening song aired

@@ -19,7 +19,7 @@ from daemon import approval, separation_notes
 from daemon.audio.format import Block, silence
 from daemon.audio.sinks import DeviceError, open_sink
 from daemon.catalog.load import Catalog
-from daemon.dayplan import build_day_plan, emergency_presets
+from daemon.dayplan import Unfit, build_day_plan, emergency_presets
 from daemon.model import Daypart, DayPlan, Track
 from daemon.speech.phrasebank import required_phrases
 from daemon.speech.speaker import Speaker
@@ -42,13 +42,15 @@ def inspect(catalog: Catalog, speaker: Speaker, day: date) -> Report:
     The output device is not touched (the service's is busy playing; `check` tests it)."""
     media = catalog.media
     began = time.perf_counter()
-    plan, notes = build_day_plan(catalog, day, speaker)
+    plan, found = build_day_plan(catalog, day, speaker)
+    notes = [n for n in found if not isinstance(n, Unfit)]
     presets = emergency_presets(catalog, speaker)
     late = [s for s in catalog.scripts if approval.approved_later(s, day)]
     held = {approval.note(s, day) for s in late}  # said in full by the failure instead
     notes = [n for n in notes if n not in held] + _voice_pack_notes(speaker)
     notes += separation_notes.notes(plan)  # lists too short for the separation settings
     failures = [str(approval.problem(s, day)) for s in late]
+    failures += [str(n) for n in found if isinstance(n, Unfit)]
     seconds = 0.0
     broken: set[Path] = set()  # files that do not decode
 

@@ -33,12 +33,12 @@ from daemon.model import (
 )  # fmt: skip
 from daemon.recurrence import local_instant, parse_window
 from daemon.speech.cache import wav_seconds
-from daemon.speech.recording import RecordingRefused
+from daemon.speech.recording import MAX_SECONDS, RecordingRefused
 from daemon.speech.speaker import Speaker
 from daemon.speech.tone import TITLE as DEFAULT_ALERT
 from daemon.speech.tone import default_alert
 
-__all__ = ["build_day_plan", "emergency_presets", "on_air", "script_duration"]
+__all__ = ["Unfit", "build_day_plan", "emergency_presets", "on_air", "script_duration"]
 
 
 def on_air(
@@ -62,6 +62,19 @@ def on_air(
     if media is not None:
         media.analysis(rendered.path)
     return replace(script, audio=Track(rendered.path, script.title, rendered.duration))
+
+
+class Unfit(str):
+    """A note of `build_day_plan` that `check` reports as a failure: a script that will not
+    air for a fault of its own."""
+
+
+def _too_long(script: Script, recorded: bool) -> str:
+    spoken = "its recording" if recorded else "its text spoken"
+    return (
+        f"{script.id}: {spoken} lasts {script_duration(script):.0f} s, over the "
+        f"{MAX_SECONDS:.0f} s an announcement may last; it will not air: shorten it"
+    )
 
 
 def script_duration(script: Script) -> float:
@@ -108,7 +121,11 @@ def build_day_plan(catalog: Catalog, day: date, speaker: Speaker) -> tuple[DayPl
             notes.append(approval.note(script, day))
             continue
         if script.kind is not ScriptKind.EMERGENCY:
+            recorded = script.audio is not None or script.recording is not None
             script = on_air(script, speaker, catalog.media)
+            if script.kind is not ScriptKind.ALL_CLEAR and script_duration(script) > MAX_SECONDS:
+                notes.append(Unfit(_too_long(script, recorded)))
+                continue
         if script.kind is ScriptKind.FIXED:
             for slot in script.slots:
                 due = at(slot)

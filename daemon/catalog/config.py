@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from daemon.audio.settings import AudioSettings
 from daemon.catalog.audio_config import audio_settings
-from daemon.catalog.fields import Fields, describe, read_toml
+from daemon.catalog.fields import Fields, read_toml
 from daemon.catalog.music_config import KEYS as SEPARATION_KEYS
 from daemon.catalog.music_config import separation
 from daemon.catalog.problems import InputError, Problem
@@ -27,6 +27,10 @@ from daemon.model import Separation
 from daemon.speech.settings import SpeechSettings
 
 __all__ = ["BreaksConfig", "Config", "DaypartConfig", "StoreConfig", "Zone", "load_config"]
+
+MAX_ANNOUNCEMENTS = 10  # in one break
+MAX_URGENT_WAIT = 300.0  # seconds an urgent page (a lost child) may wait for its boundary
+MAX_URGENT_FADE = 10.0  # seconds the song fades out for it
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,17 +179,11 @@ def load_config(path: Path) -> Config:
 def _breaks(
     fields: Fields, base: Path, intro: Path | None, outro: Path | None
 ) -> BreaksConfig | None:
-    max_announcements = fields.integer("max_announcements", 3, minimum=1)
-    urgent_wait = fields.number("urgent_max_wait_seconds", 45.0)
-    urgent_fade = fields.number("urgent_fade_seconds", 2.0)
-    emergency_fade = fields.number("emergency_fade_seconds", 0.02)
-    if emergency_fade is not None and emergency_fade > 0.05:
-        fields.problem(
-            "emergency_fade_seconds",
-            "at most 0.05 (an emergency cuts in at once)",
-            describe(fields.table["emergency_fade_seconds"]),
-            "leave it out for the default, 0.02",
-        )
+    max_announcements = fields.integer("max_announcements", 3, 1, MAX_ANNOUNCEMENTS)
+    urgent_wait = fields.number("urgent_max_wait_seconds", 45.0, 0, MAX_URGENT_WAIT)
+    urgent_fade = fields.number("urgent_fade_seconds", 2.0, 0, MAX_URGENT_FADE)
+    # at most 0.05: an emergency cuts in at once
+    emergency_fade = fields.number("emergency_fade_seconds", 0.02, 0, 0.05)
     alert = fields.path("alert", base, required=False)
     timing = window(fields)
     if (
@@ -280,7 +278,7 @@ def _zones(root: Fields) -> list[Zone]:
     for fields in root.table_list("zones"):
         fields.only(["name", "gain_db"])
         name = fields.text("name")
-        gain = fields.number("gain_db", 0.0, minimum=-60.0) or 0.0
+        gain = fields.number("gain_db", 0.0, -60.0, 20.0) or 0.0
         if name and any(z.name == name for z in zones):
             fields.problem("name", "a zone name used once", f'"{name}" again')
         elif name:

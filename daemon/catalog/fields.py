@@ -149,24 +149,32 @@ class Fields:
         return value.strip()
 
     def integer(
-        self, key: str, default: int | None = None, minimum: int = 0, required: bool = False
+        self, key: str, default: int | None, low: int, high: int, required: bool = False
     ) -> int | None:
-        value = self._get(key, f"a whole number >= {minimum}", required)
+        """A whole number from `low` to `high`; else a problem (and `default`)."""
+        expected = f"a whole number from {low} to {high}"
+        value = self._get(key, expected, required)
         if value is None:
             return default
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            self.problem(key, f"a whole number >= {minimum}", describe(value))
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.problem(key, expected, describe(value), _default_hint(key, default))
             return default
         return value
 
     def number(
-        self, key: str, default: float | None = None, minimum: float = 0.0, required: bool = False
+        self, key: str, default: float | None, low: float, high: float, required: bool = False
     ) -> float | None:
-        value = self._get(key, f"a number >= {minimum:g}", required)
+        """A finite number from `low` to `high` (nan and inf are neither); else a problem."""
+        expected = f"a number from {low:g} to {high:g}"
+        value = self._get(key, expected, required)
         if value is None:
             return default
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
-            self.problem(key, f"a number >= {minimum:g}", describe(value))
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not low <= value <= high
+        ):
+            self.problem(key, expected, describe(value), _default_hint(key, default))
             return default
         return float(value)
 
@@ -249,3 +257,7 @@ class Fields:
             self.problem(key, f"a {table} table", describe(value))
             value = None
         return Fields(self.file, value or {}, self.where(key), self.problems, json=self.json)
+
+
+def _default_hint(key: str, default: float | None) -> str:
+    return "" if default is None else f"leave {key} out for the default, {default:g}"

@@ -40,6 +40,11 @@ _BY_KIND = {
     ScriptKind.ALL_CLEAR: [],
 }
 MAX_REPEAT_SECONDS = 600.0  # an emergency message at least every ten minutes
+MAX_EVERY_SONGS = 100  # a campaign at least every 100 songs
+MAX_EVERY_MINUTES = 24 * 60.0
+MAX_PER_DAY = 1000
+MAX_ORDER = 10_000  # a fixed script's place in the binder
+MAX_TEXT = 1000  # characters of a script's text: over two minutes spoken (the limit, 120 s)
 
 
 def load_scripts(
@@ -123,6 +128,12 @@ def _script(
             'add text = "..." or audio = "recording.mp3"',
         )
     text = f.text("text", required=False, default="")
+    if text and len(text) > MAX_TEXT:
+        f.problem(
+            "text", f"a text of at most {MAX_TEXT} characters", f"{len(text)} characters",
+            "an announcement airs for at most 2 minutes: shorten it, or split it in two",
+        )  # fmt: skip
+        text = text[:MAX_TEXT]
     audio = probe(audio_path) if audio_path else None
     recording = None
     if audio_path is not None and audio is not None and not audio.playable:
@@ -182,15 +193,8 @@ def _script(
 
 
 def _emergency(f: Fields, base: Script) -> Script:
-    repeat = f.number("repeat_every_seconds", 30.0)
-    if repeat is not None and not repeat <= MAX_REPEAT_SECONDS:  # inf and nan too
-        f.problem(
-            "repeat_every_seconds",
-            f"a number from 0 to {MAX_REPEAT_SECONDS:g}",
-            describe(f.table["repeat_every_seconds"]),
-            "seconds from one message's start to the next; the alert tone fills the wait",
-        )
-        repeat = 30.0
+    # seconds from one message's start to the next; the alert tone fills the wait
+    repeat = f.number("repeat_every_seconds", 30.0, 0, MAX_REPEAT_SECONDS)
     clear = f.text("clear_script", required=False, default="") or ""
     return replace(base, repeat_every_seconds=repeat or 0.0, clear_script=clear)
 
@@ -245,7 +249,9 @@ def _fixed(f: Fields, base: Script) -> Script:
             "a fixed script airs at its slot times (B4)",
         )
     return replace(
-        base, slots=tuple(sorted(s for s in slots if s)), order=f.integer("order", 0) or 0
+        base,
+        slots=tuple(sorted(s for s in slots if s)),
+        order=f.integer("order", 0, 0, MAX_ORDER) or 0,
     )
 
 
@@ -271,8 +277,8 @@ def _campaign(f: Fields, base: Script, dayparts: set[str]) -> Script:
             f.problem(
                 "dayparts", f'daypart names ({known}) or windows like "10:00-14:00"', f'"{part}"'
             )
-    every_songs = f.integer("every_songs", minimum=1)
-    every_minutes = f.number("every_minutes", minimum=1.0)
+    every_songs = f.integer("every_songs", None, 1, MAX_EVERY_SONGS)
+    every_minutes = f.number("every_minutes", None, 1.0, MAX_EVERY_MINUTES)
     if (every_songs is None) == (every_minutes is None):
         both = every_songs is not None
         f.problem(
@@ -289,6 +295,6 @@ def _campaign(f: Fields, base: Script, dayparts: set[str]) -> Script:
         dayparts=parts,
         every_songs=every_songs,
         every_minutes=every_minutes,
-        max_per_day=f.integer("max_per_day", minimum=1),
-        order=f.integer("order", 0) or 0,
+        max_per_day=f.integer("max_per_day", None, 1, MAX_PER_DAY),
+        order=f.integer("order", 0, 0, MAX_ORDER) or 0,
     )

@@ -20,7 +20,7 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from daemon.catalog.fields import Fields, describe
+from daemon.catalog.fields import Fields
 
 __all__ = ["ApiSettings", "ServiceSettings", "service_settings"]
 
@@ -52,10 +52,7 @@ def service_settings(root: Fields, daemon: Fields, base: Path) -> ServiceSetting
     api = root.sub("api", required=False)
     api.only(["host", "port", "tls", "tls_cert", "tls_key"])
     host = api.text("host", required=False, default="127.0.0.1") or "127.0.0.1"
-    port = api.integer("port", 8080, minimum=1) or 8080
-    if port > 65535:
-        api.problem("port", "a port number from 1 to 65535", describe(port), "8080 is usual")
-        port = 8080
+    port = api.integer("port", 8080, 1, 65535) or 8080
     tls = api.choice("tls", ["self-signed"], "", required=False)
     cert, key = (
         api.path("tls_cert", base, required=False),
@@ -70,14 +67,8 @@ def service_settings(root: Fields, daemon: Fields, base: Path) -> ServiceSetting
     for key_name, path in (("tls_cert", cert), ("tls_key", key)):
         if path is not None and not path.is_file():
             api.problem(key_name, "a PEM file", f"{path} (no such file)")
-    minutes = daemon.number("check_before_opening_minutes", 30.0) or 0.0
-    if minutes > 180:
-        daemon.problem("check_before_opening_minutes", "at most 180", describe(minutes))
-        minutes = 30.0
-    per_minute = daemon.integer("pages_per_minute", 6, minimum=1) or 6
-    if per_minute > 60:
-        daemon.problem("pages_per_minute", "at most 60", describe(per_minute))
-        per_minute = 6
+    minutes = daemon.number("check_before_opening_minutes", 30.0, 0, 180) or 0.0
+    per_minute = daemon.integer("pages_per_minute", 6, 1, 60) or 6
     hooks = root.sub("hooks", required=False)
     hooks.only(["power_on", "power_off"])
     return ServiceSettings(

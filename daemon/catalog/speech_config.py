@@ -26,7 +26,9 @@ from daemon.catalog.fields import Fields, describe
 from daemon.speech.settings import ENGINES, SpeechSettings, VoiceSettings
 from daemon.speech.wording import DEFAULT_FORBIDDEN, DEFAULT_TEMPLATES, PagingRules, template_fields
 
-__all__ = ["speech_settings"]
+__all__ = ["MAX_REPEAT", "speech_settings"]
+
+MAX_REPEAT = 4  # times a page is read: each reading is some 10 s
 
 _ALLOWED_FIELDS = {
     "customer": {"name", "honorific", "place"},
@@ -54,24 +56,18 @@ def speech_settings(root: Fields, base: Path) -> SpeechSettings:
     if pack is not None and not pack.is_dir():
         speech.problem("voice_pack", "a folder of phrase recordings", f"{pack} (no such folder)")
         pack = None
-    cache = speech.integer("cache_megabytes", 200, minimum=10) or 200
+    cache = speech.integer("cache_megabytes", 200, 10, 100_000) or 200
     return SpeechSettings(voice, _paging(root.sub("paging", required=False)), pack, cache)
 
 
 def _within(fields: Fields, key: str, default: int, low: int, high: int) -> int:
-    value = fields.integer(key, default, minimum=low)
-    if value is not None and value > high:
-        fields.problem(
-            key, f"a whole number from {low} to {high}", describe(value),
-            f"leave {key} out for the default, {default}",
-        )  # fmt: skip
-        return default
+    value = fields.integer(key, default, low, high)
     return default if value is None else value
 
 
 def _paging(fields: Fields) -> PagingRules:
     fields.only(["repeat", "honorifics", "places", "free_places", "forbidden_words", "templates"])
-    repeat = fields.integer("repeat", 2, minimum=1) or 2
+    repeat = fields.integer("repeat", 2, 1, MAX_REPEAT) or 2  # each reading ~10 s
     honorifics = fields.texts("honorifics") or ("先生", "小姐", "女士")
     places = fields.texts("places")
     free = fields.table.get("free_places", True)

@@ -252,8 +252,9 @@ def test_max_announcements_zero(tmp_path: Path) -> None:
         Problem(
             tmp_path / "mall-pa.toml",
             "breaks.max_announcements",
-            "a whole number >= 1",
+            "a whole number from 1 to 10",
             "the number 0",
+            "leave max_announcements out for the default, 3",
         )
     ]
 
@@ -263,11 +264,28 @@ def test_emergency_fade_of_a_second(tmp_path: Path) -> None:
         Problem(
             tmp_path / "mall-pa.toml",
             "breaks.emergency_fade_seconds",
-            "at most 0.05 (an emergency cuts in at once)",
+            "a number from 0 to 0.05",
             "the number 1",
-            "leave it out for the default, 0.02",
+            "leave emergency_fade_seconds out for the default, 0.02",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "where", "expected"),
+    [
+        ("urgent_max_wait_seconds = nan", "urgent_max_wait_seconds", "a number from 0 to 300"),
+        ("urgent_max_wait_seconds = inf", "urgent_max_wait_seconds", "a number from 0 to 300"),
+        ("urgent_fade_seconds = 1e9", "urgent_fade_seconds", "a number from 0 to 10"),
+        ("max_announcements = 100000", "max_announcements", "a whole number from 1 to 10"),
+        ("emergency_fade_seconds = -inf", "emergency_fade_seconds", "a number from 0 to 0.05"),
+    ],
+)  # fmt: skip
+def test_numbers_are_finite_and_bounded(
+    tmp_path: Path, line: str, where: str, expected: str
+) -> None:
+    [problem] = bad(tmp_path, "[breaks]\n", f"[breaks]\n{line}\n")
+    assert (problem.where, problem.expected) == (f"breaks.{where}", expected)
 
 
 def test_several_problems_are_all_listed(tmp_path: Path) -> None:

@@ -34,8 +34,13 @@ def test_lan_https_and_hooks(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("extra", "where", "expected"),
     [
-        ("[api]\nport = 70000\n", "api.port", "a port number from 1 to 65535"),
-        ("[api]\nport = 0\n", "api.port", "a whole number >= 1"),
+        ("[api]\nport = 70000\n", "api.port", "a whole number from 1 to 65535"),
+        ("[api]\nport = 0\n", "api.port", "a whole number from 1 to 65535"),
+        (
+            "[daemon]\ncheck_before_opening_minutes = nan\n",
+            "daemon.check_before_opening_minutes",
+            "a number from 0 to 180",
+        ),
         ('[api]\ntls = "yes"\n', "api.tls", '"self-signed"'),
         ('[api]\ntls_cert = "c.pem"\n', "api.tls_cert", "tls_cert and tls_key together"),
         ('[hooks]\npower_on = "amp \\"on"\n', "hooks.power_on", "a command line"),

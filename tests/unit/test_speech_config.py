@@ -77,7 +77,9 @@ def test_settings_are_read(tmp_path: Path) -> None:
             ("speech.voice_pack", "a folder of phrase recordings",
              "{tmp}/nowhere (no such folder)"),
         ),
-        ("[paging]\nrepeat = 0\n", ("paging.repeat", "a whole number >= 1", "the number 0")),
+        ("[paging]\nrepeat = 0\n", ("paging.repeat", "a whole number from 1 to 4", "the number 0")),
+        ("[paging]\nrepeat = 1000\n",
+         ("paging.repeat", "a whole number from 1 to 4", "the number 1000")),
         ("[speech]\nvoice = 1\n", ("speech.voice", "a known key", '"voice"')),
     ],
 )  # fmt: skip

@@ -20,6 +20,7 @@ from daemon.audio.sinks import DeviceError, WavSink
 from daemon.catalog.load import Catalog
 from daemon.dayplan import build_day_plan, emergency_presets
 from daemon.drivers.render import render
+from daemon.files import replace_file
 from daemon.model import ItemKind
 from daemon.recurrence import local_instant, parse_clock
 from daemon.speech.speaker import open_speaker
@@ -98,7 +99,12 @@ def _render(catalog: Catalog, args: argparse.Namespace) -> int:
     media.save()
     base = catalog.config.file.parent.resolve()
     log = Path(f"{args.out}.timeline.jsonl")
-    log.write_text(format_jsonl(timeline, zone, base), encoding="utf-8")
+    text = format_jsonl(timeline, zone, base).encode()
+    try:
+        replace_file(log, lambda file: file.write(text))
+    except OSError as err:
+        print(f"mall-pa: cannot write {log}: {err.strerror or err}", file=sys.stderr)
+        return 2
     skipped = sum(e.kind is ItemKind.SKIPPED for e in timeline)
     print(
         f"{args.out}: {end - start:.0f} s of audio rendered in {took:.1f} s "

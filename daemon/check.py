@@ -18,6 +18,7 @@ from pathlib import Path
 from daemon import approval, separation_notes
 from daemon.audio.format import Block, silence
 from daemon.audio.sinks import DeviceError, open_sink
+from daemon.audio.truncation import truncated
 from daemon.catalog.load import Catalog
 from daemon.dayplan import Unfit, build_day_plan, emergency_presets
 from daemon.model import Daypart, DayPlan, Track
@@ -60,8 +61,10 @@ def inspect(catalog: Catalog, speaker: Speaker, day: date) -> Report:
             return
         if track.playable:
             track = media.track(track.path, track.title)  # decoded once, by this cache
-        if not track.playable:
-            failures.append(f"{what} {track.path}: {track.problem}")
+        measured = media.analysis(track.path) if track.playable else None
+        cut = None if measured is None else truncated(track.path, measured.seconds)
+        if not track.playable or cut:
+            failures.append(f"{what} {track.path}: {track.problem or cut}")
             broken.add(track.path)
         else:
             seconds += track.duration or 0.0

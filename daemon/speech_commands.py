@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from daemon.catalog.config import load_config
+from daemon.files import replace_file
 from daemon.speech.speaker import Rendered, Speaker, SpeechSettings, open_speaker
 from daemon.speech.wording import PAGE_KINDS, PageRefused, PageRequest
 
@@ -67,7 +68,8 @@ def _speaker(config_path: Path | None, scratch: Path) -> Speaker:
 def _write(rendered: Rendered, out: Path) -> int:
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(rendered.path, out)
+        with rendered.path.open("rb") as source:
+            replace_file(out, lambda file: shutil.copyfileobj(source, file))
     except OSError as error:
         print(f"mall-pa: cannot write {out}: {error.strerror}", file=sys.stderr)
         return 2

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import os
+import stat
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +27,7 @@ import numpy as np
 
 from daemon.audio.format import CHANNELS, DTYPE, RATE, Block
 from daemon.audio.resample import Resampler
+from daemon.files import what_is
 
 __all__ = ["FORMATS", "Decoder", "MediaError"]
 
@@ -169,12 +171,14 @@ class Decoder:
 
 def _check(path: Path) -> None:
     try:
-        size = os.stat(path).st_size
+        info = os.stat(path)
     except FileNotFoundError:
         raise MediaError(path, "file not found") from None
     except OSError as e:
         raise MediaError(path, f"file cannot be read ({e.strerror or e})") from None
-    if size == 0:
+    if not stat.S_ISREG(info.st_mode):
+        raise MediaError(path, f"{what_is(info.st_mode)}, not an audio file")
+    if info.st_size == 0:
         raise MediaError(path, "the file is empty (0 bytes)")
 
 

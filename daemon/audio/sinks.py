@@ -11,19 +11,18 @@ thread, even before `play()`; it is for good: every later `play()` returns 0 wit
 
 from __future__ import annotations
 
-import os
-import secrets
 import threading
 import wave
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from daemon.audio.device import DeviceError, DeviceSink, checked, list_devices, open_sink
 from daemon.audio.format import CHANNELS, DTYPE, RATE, Block
+from daemon.files import replace_file
 
 __all__ = [
     "DeviceError",
@@ -122,6 +121,7 @@ class WavSink(_Batch):
 
     The file appears only when play() returns normally (or after stop(): what was played so
     far); until then the audio goes to a hidden temporary file next to it, removed on failure.
+    Only a new or regular file is replaced (daemon.files): never a device, FIFO or symlink.
     Each play() writes the whole file anew. Samples beyond +-1.0 are clipped.
     """
 
@@ -133,19 +133,19 @@ class WavSink(_Batch):
         self._pcm = np.empty((block, CHANNELS), np.int16)
 
     def play(self, pull: Pull) -> int:
-        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}-{secrets.token_hex(4)}.part")
-        try:
-            with temp.open("xb") as file, wave.open(file, "wb") as out:
+        played = 0
+
+        def write(file: BinaryIO) -> None:
+            nonlocal played
+            with wave.open(file, "wb") as out:
                 out.setnchannels(CHANNELS)
                 out.setsampwidth(2)
                 out.setframerate(RATE)
                 played = self._run(
                     pull, lambda block: out.writeframesraw(self._convert(block).data)
                 )
-            os.replace(temp, self.path)
-        except BaseException:
-            temp.unlink(missing_ok=True)
-            raise
+
+        replace_file(self.path, write)
         return played
 
     def _convert(self, block: Block) -> npt.NDArray[np.int16]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from daemon.catalog.problems import InputError, Problem
+from daemon.files import read_regular
 from daemon.recurrence import parse_clock
 
 __all__ = ["Fields", "describe", "line_of", "read_toml"]
@@ -61,10 +62,13 @@ def _toml_problem(path: Path, err: tomllib.TOMLDecodeError) -> Problem:
     )
 
 
+MAX_TEXT_FILE = 10_000_000  # bytes of a config, script or events file
+
+
 def read_text(path: Path, what: str, missing_hint: str) -> str:
     """A UTF-8 text file (BOM allowed); every failure is an InputError naming the file."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_TEXT_FILE)
     except FileNotFoundError:
         raise InputError([Problem(path, "", what, "no such file", missing_hint)]) from None
     except OSError as err:

@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from daemon.catalog.problems import InputError, Problem
+from daemon.files import NotAFile, read_regular
 
 __all__ = ["PlaylistEntry", "read_playlist"]
 
@@ -98,15 +99,20 @@ def _fail(path: Path, expected: str, found: str, hint: str) -> InputError:
     return InputError([Problem(file=path, where="", expected=expected, found=found, hint=hint)])
 
 
+MAX_PLAYLIST = 50_000_000  # bytes: some 500,000 entries
+
+
 def _read_bytes(path: Path) -> bytes:
     expected = "a playlist file (.m3u or .m3u8)"
     try:
-        return path.read_bytes()
+        return read_regular(path, MAX_PLAYLIST)
     except FileNotFoundError:
         hint = "check the folder and the file name (.m3u or .m3u8) in the configuration"
         raise _fail(path, expected, "no file at this path", hint) from None
     except IsADirectoryError:
         raise _fail(path, expected, "a folder", "name the .m3u file inside the folder") from None
+    except NotAFile as e:
+        raise _fail(path, expected, str(e.strerror), "name the .m3u file itself") from None
     except PermissionError:
         hint = "let the mall-pa service account read the file"
         raise _fail(

@@ -53,7 +53,8 @@ def load_scripts(
     zones: Iterable[str] = (),
     dayparts: Iterable[str] = (),
 ) -> list[Script]:
-    """Load every `*.toml` in `folder` (sorted by name). `probe` measures recorded audio.
+    """Load every `*.toml` in `folder` (`.TOML` too; sorted by name). `probe` measures
+    recorded audio.
 
     `zones` and `dayparts` are the names the config defines; scripts may only refer to those.
     """
@@ -72,7 +73,7 @@ def load_scripts(
     problems: list[Problem] = []
     scripts: list[Script] = []
     seen: dict[str, Path] = {}
-    for file in sorted(folder.glob("*.toml")):
+    for file in sorted(f for f in folder.iterdir() if f.suffix.lower() == ".toml"):
         try:
             table = read_toml(file, "script")
         except InputError as err:

@@ -340,5 +340,5 @@ def test_missing_config_file(tmp_path: Path) -> None:
 
 def test_config_path_is_a_folder(tmp_path: Path) -> None:
     assert problems_of(tmp_path) == [
-        Problem(tmp_path, "", "a config file that can be read", "Is a directory")
+        Problem(tmp_path, "", "a config file that can be read", "a folder, not a file")
     ]

@@ -1,14 +1,19 @@
 """The `mall-pa` command line: simulate, render or play a day, check the store, speak.
 
-Mistakes in the inputs print every problem (file, where, expected, found) and exit 2;
-`check` exits 1 when something of the day cannot be played.
+Exit status: 0 done; 1 `check` found something of the day that cannot be played; 2 a mistake
+in the arguments or the store's files (every problem printed: file, where, expected, found);
+130 stopped by Ctrl-C; 141 the reader of the output went away (`| head`); 70 a bug in
+mall-pa: one line on the terminal, the traceback in a file it names. Never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
+import tempfile
+import traceback
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -30,13 +35,22 @@ from daemon.user_commands import add_user_commands, run_user_command
 __all__ = ["main"]
 
 
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)  # the days mall-pa plans
+BROKEN_PIPE, INTERRUPTED, BUG = 141, 130, 70  # exit statuses (see above)
+
+
 def _day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"expected a date like 2026-11-23, found {text!r}"
         ) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise argparse.ArgumentTypeError(
+            f"expected a date from {FIRST_DAY} to {LAST_DAY}, found {text!r}"
+        )
+    return day
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -57,6 +71,34 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; its exit status (see the module). Never raises but SystemExit."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # `mall-pa simulate | head`: the rest is not wanted
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return BROKEN_PIPE
+    except KeyboardInterrupt:
+        print("mall-pa: stopped (Ctrl-C)", file=sys.stderr)
+        return INTERRUPTED
+    except Exception as err:  # a bug: said in one line, the details kept for whoever fixes it
+        print(f"mall-pa: unexpected error, a bug in mall-pa: {_kept(err)}", file=sys.stderr)
+        return BUG
+
+
+def _kept(err: Exception) -> str:
+    """`err` in words, and where its traceback was written."""
+    said = f"{type(err).__name__}: {err}"
+    try:
+        fd, name = tempfile.mkstemp(prefix="mall-pa-error-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write("".join(traceback.format_exception(err)))
+    except OSError:
+        return said
+    return f"{said}. The details are in {name}: send that file to whoever looks after mall-pa"
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command in ("speak", "page"):

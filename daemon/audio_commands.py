@@ -44,7 +44,7 @@ def add_audio_commands(
     live = commands.add_parser("run", help="play today to the speakers until stopped")
     live.add_argument("--config", type=Path, required=True)
     live.add_argument("--device", help="playback device by name (overrides audio.device)")
-    live.add_argument("--seconds", type=float, help="stop after this many seconds")
+    live.add_argument("--seconds", type=_seconds, help="stop after this many seconds")
 
 
 def run_audio_command(args: argparse.Namespace, catalog: Catalog) -> int:
@@ -58,6 +58,21 @@ def _clock(text: str | None, option: str) -> time | None:
     if clock is None:
         raise _Usage(f"{option}: expected a time like 15:00, found {text!r}")
     return clock
+
+
+MAX_SECONDS = 7 * 24 * 3600.0  # the longest --seconds: a week
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value <= MAX_SECONDS:  # nan, inf and the negative too
+        raise argparse.ArgumentTypeError(
+            f"expected seconds from 0 to {MAX_SECONDS:.0f} (a week), found {text!r}"
+        )
+    return value
 
 
 class _Usage(Exception):

@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from daemon.catalog.config import load_config
+from daemon.catalog.scripts import MAX_TEXT
 from daemon.files import replace_file
 from daemon.speech.speaker import Rendered, Speaker, SpeechSettings, open_speaker
 from daemon.speech.wording import PAGE_KINDS, PageRefused, PageRequest
@@ -27,7 +28,8 @@ def add_speech_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
     """Register `speak` and `page` on the main parser's subcommands."""
     speak = commands.add_parser("speak", help="render a text in the announcement voice")
     speak.add_argument("text", help="what to say; numbers, times and floors are read out")
-    speak.add_argument("--repeat", type=int, default=1, help="readings (default 1)")
+    speak.add_argument("--repeat", type=int, choices=range(1, 5), default=1, metavar="1-4",
+                       help="readings (default 1)")  # fmt: skip
     page = commands.add_parser("page", help="word and render a page (B11 rules enforced)")
     page.add_argument("--kind", choices=PAGE_KINDS, default="customer")
     for field in ("name", "honorific", "place", "plate", "note"):
@@ -42,8 +44,10 @@ def run_speech_command(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="mall-pa-speech-") as scratch:
         speaker = _speaker(args.config, Path(scratch))
         if args.command == "speak":
-            if args.repeat < 1:
-                print("mall-pa: --repeat must be 1 or more", file=sys.stderr)
+            if not 0 < len(args.text.strip()) <= MAX_TEXT:
+                found = f"{len(args.text)} characters" if args.text.strip() else "nothing"
+                print(f"mall-pa: expected a text of 1 to {MAX_TEXT} characters, found {found}",
+                      file=sys.stderr)  # fmt: skip
                 return 2
             rendered = speaker.say(args.text, args.repeat)
         else:

@@ -180,9 +180,9 @@ class Running:
         self.process.wait(10)
         self.http.close()
 
-    def stop(self) -> int:
-        """SIGTERM, as systemd stops it; the exit status."""
-        self.process.send_signal(signal.SIGTERM)
+    def stop(self, signum: int = signal.SIGTERM) -> int:
+        """SIGTERM, as systemd stops it (or Ctrl-C's SIGINT); the exit status."""
+        self.process.send_signal(signum)
         code = self.process.wait(20)
         self.http.close()
         return code

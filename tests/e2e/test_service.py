@@ -3,6 +3,7 @@ stop, and recovery after kill -9 (nothing taken lost, nothing doubled, the emerg
 
 from __future__ import annotations
 
+import signal
 import socket
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -108,6 +109,18 @@ def test_first_run_a_page_an_emergency_and_a_clean_stop(config: Path, tmp_path: 
     assert len(announcements(entries, page["id"])) == 1
     stopped = [e for e in entries if e["end"] <= entries[-1]["start"] and e["interrupted"]]
     assert stopped, "the item on air at the stop is logged as interrupted"
+    assert again.stop() == 0
+
+
+def test_ctrl_c_stops_cleanly_and_the_song_on_air_is_logged_interrupted(config: Path) -> None:
+    running = Running(config)
+    admin = first_admin(running)
+    song = playing(running, admin, "music")
+    assert running.stop(signal.SIGINT) == 0
+    again = Running(config)
+    entries = asrun(again, again.login(*ADMIN))
+    stopped = [e for e in entries if e["ref"] == song["ref"] and e["interrupted"]]
+    assert stopped and stopped[-1]["start"] < stopped[-1]["end"]  # logged to its true end
     assert again.stop() == 0
 
 

@@ -3,7 +3,8 @@
 `begin(now, due)` opens a break and returns its first item; after each item of the break
 the engine asks `next(now, due)` for the one after: the next announcement while fewer than
 `max_announcements` have aired and something is due (highest class first,
-`policy.first`), then the outro; None once the break is over. A sting that cannot be
+`policy.first`), and past that only fixed slots that are due (pages never starve them,
+B4), then the outro; None once the break is over. A sting that cannot be
 played is logged as skipped and the break goes on without it.
 """
 
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 from daemon import policy
 from daemon.asrun import AsRun
 from daemon.inserts import InsertQueue
-from daemon.model import DayPlan, Insert, Instant, Item, ItemKind, Source
+from daemon.model import DayPlan, Insert, InsertClass, Instant, Item, ItemKind, Source
 
 __all__ = ["Breaks"]
 
@@ -34,7 +35,9 @@ class Breaks:
 
     def next(self, now: Instant, due: Sequence[Insert]) -> Item | None:
         count = self.count or 0
-        chosen = policy.first(due) if count < self._plan.max_announcements else None
+        if count >= self._plan.max_announcements:  # full: only a fixed slot due still airs,
+            due = [i for i in due if i.cls is InsertClass.FIXED]  # however many pages wait
+        chosen = policy.first(due)
         if chosen is not None:
             self.count = count + 1
             self._queue.take(chosen, now)

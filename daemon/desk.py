@@ -35,6 +35,7 @@ from daemon.events import Event
 from daemon.feeds import Broadcast, EventFeed
 from daemon.model import Cancel, Clear, Command, EmergencyCall, ItemKind, Page, Script, Track
 from daemon.paging import Measure, make_page, preview
+from daemon.policy import QUEUE_FULL
 from daemon.recurrence import format_local
 from daemon.speech.audio import Audio
 from daemon.speech.recording import RecordingRefused, decode_recording
@@ -67,6 +68,7 @@ from daemon.views import (
 __all__ = ["Desk", "DeskSettings"]
 
 _SAME_PAGE_SECONDS = 120.0  # the same page by the same person within this is a retry
+QUEUE_RETRY_SECONDS = 120  # Retry-After of a page refused for a full queue
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +304,11 @@ class Desk:
         applied = self.station.submit(command).wait(self.settings.wait)
         if applied is None:
             raise Busy("busy", "播音系统暂时没有响应,请求已记下,请稍后刷新查看。")
+        if not applied.accepted and applied.reason.startswith(QUEUE_FULL):
+            raise TooMany(
+                "queue_full", "找人广播排队已满,现在提交要等半小时以上;请过几分钟再试。",
+                QUEUE_RETRY_SECONDS,
+            )  # fmt: skip
         if not applied.accepted and raise_refusal and code:
             raise Conflict(code, f"播音系统没有接受:{applied.reason}")
         return applied.accepted

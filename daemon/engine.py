@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import assert_never
 
+from daemon import policy
 from daemon.emergency import EmergencySnapshot
 from daemon.events import CommandApplied, EmergencyChanged, Event, PageChanged
 from daemon.inserts import QueueSnapshot
@@ -40,6 +41,8 @@ from daemon.model import (
 from daemon.phases import Phases
 
 __all__ = ["Cut", "Engine", "EngineSnapshot"]
+
+_DAY_OVER = "the day ended before it could air"
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,12 +137,20 @@ class Engine:
         return self._cut(now, self.plan.urgent_fade)  # an urgent page has waited long enough
 
     def finish(self, now: Instant) -> None:
-        """Stop: log the item on air as ending at `now` (the driver's day or process is over)."""
+        """Stop: log the item on air as ending at `now` (the driver's day or process is over).
+        At the day's end, pages and fixed slots still waiting are logged as skipped: none is
+        lost unsaid (a stop before it leaves them to the durable log, for the restart)."""
         if self._current is not None:
             if self._started + self._current.duration > now:
                 self._cut_at = now
             self._close(now)
             self._current = None
+        if now >= self.plan.day_end:
+            for left in [*self._queue.drop_pages(), *self._queue.drop_fixed()]:
+                self._asrun.skipped(
+                    now, now, left.source, left.ref, left.title, _DAY_OVER,
+                    requested_at=left.requested_at, due_at=left.due_at,
+                )  # fmt: skip
 
     def fail(self, now: Instant, reason: str) -> Item | None:
         """The item on air could not be played: log it as skipped and go on as if it ended."""
@@ -196,8 +207,9 @@ class Engine:
     # -- commands --------------------------------------------------------------------------
 
     def _page(self, now: Instant, page: Page) -> Cut | None:
-        if not self.accepts_pages(now):
-            reason = "outside business hours"
+        reason = "" if self.accepts_pages(now) else "outside business hours"
+        reason = reason or self._too_many(now, page)
+        if reason:
             self._asrun.skipped(now, now, Source.PAGE, page.id, page.text, reason, requested_at=now)
             self._emit(CommandApplied(now, page, False, reason))
             return None
@@ -207,6 +219,23 @@ class Engine:
         if self._current is None and self._emergency.active is None:
             return Cut(now, 0.0)  # silence while open: nothing to wait for
         return None
+
+    def _too_many(self, now: Instant, page: Page) -> str:
+        """Why `page` cannot be taken for the queue ahead of it, if it cannot (see
+        `policy.MAX_PAGE_WAIT`)."""
+        ahead = self._queue.pages_ahead(page.urgent)
+        plan, current = self.plan, self._current
+        boundary = 0.0 if current is None else max(0.0, self._started + current.duration - now)
+        song = 0.0 if self._day.closing else self._day.music.typical(now)
+        stings = sum(t.duration or 0.0 for t in (plan.intro, plan.outro) if t.playable)
+        lengths = [i.duration for i in ahead] + [page.duration]
+        wait = boundary + policy.page_wait(lengths, plan.max_announcements, stings, song)
+        if wait <= policy.MAX_PAGE_WAIT:
+            return ""
+        return (
+            f"{policy.QUEUE_FULL}: {len(ahead)} pages wait ahead of it, about "
+            f"{wait / 60:.0f} minutes; try again later, or page it again once those have aired"
+        )
 
     def _cancel(self, now: Instant, cancel: Cancel) -> None:
         if self._queue.cancel(cancel.page_id):

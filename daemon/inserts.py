@@ -70,6 +70,20 @@ class InsertQueue:
                 return True
         return False
 
+    def pages_ahead(self, urgent: bool) -> list[Insert]:
+        """The pages waiting that a new page would wait behind, in airing order (a new
+        urgent page only behind the urgent ones)."""
+        pages = [i for i in self._pending if i.source is Source.PAGE]
+        if urgent:
+            pages = [i for i in pages if i.cls is InsertClass.URGENT_PAGE]
+        return sorted(pages, key=lambda i: (i.cls, i.seq))
+
+    def drop_pages(self) -> list[Insert]:
+        """Take every waiting page out (the day is over)."""
+        pages = [i for i in self._pending if i.source is Source.PAGE]
+        self._pending = [i for i in self._pending if i.source is not Source.PAGE]
+        return pages
+
     def requeue(self, insert: Insert) -> None:
         """An announcement an emergency cut: it airs again in full (B12), in its old place."""
         self._pending.append(insert)

@@ -139,6 +139,12 @@ class MusicProgram:
         state = self._source_at(now)
         return state.shortest if state else float("inf")
 
+    def typical(self, now: Instant) -> float:
+        """The mean length of a song of the list playing at `now` (0 if none)."""
+        state = self._source_at(now)
+        lengths = [t.duration or 0.0 for t in state.songs] if state else []
+        return sum(lengths) / len(lengths) if lengths else 0.0
+
     def rules(self, now: Instant) -> Rules | None:
         """The separations kept in the daypart at `now`."""
         state = self._state_at(now)

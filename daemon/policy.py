@@ -9,6 +9,7 @@ them fairly over the day (B5). After an emergency no campaign is due for a calm 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -24,7 +25,28 @@ from daemon.model import (
     Source,
 )
 
-__all__ = ["CampaignBook", "first", "fixed_insert", "page_insert"]
+__all__ = [
+    "MAX_PAGE_WAIT",
+    "QUEUE_FULL",
+    "CampaignBook",
+    "first",
+    "fixed_insert",
+    "page_insert",
+    "page_wait",
+]
+
+QUEUE_FULL = "the page queue is full"  # how the refusal of a page too many begins
+MAX_PAGE_WAIT = 1800.0
+"""Seconds a page may expect to wait; past that it is refused at the door with the reason
+(a page that airs in an hour finds nobody, and it would push the day's slots back)."""
+
+
+def page_wait(pages: Sequence[float], per_break: int, stings: float, song: float) -> float:
+    """Seconds from a song boundary until the last of `pages` (their lengths, in airing
+    order) has aired: breaks of at most `per_break` pages, each with its `stings`, and a song
+    of `song` seconds between two breaks."""
+    breaks = math.ceil(len(pages) / max(per_break, 1))
+    return sum(pages) + breaks * stings + max(0, breaks - 1) * song
 
 
 def first(inserts: Iterable[Insert]) -> Insert | None:

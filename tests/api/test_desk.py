@@ -308,3 +308,25 @@ def test_the_paging_form_offers_what_the_rules_accept(world: World) -> None:
     rules = world.speaker.rules
     assert form["honorifics"] == list(rules.honorifics) and form["places"] == list(rules.places)
     assert form["repeat"] == rules.repeat and form["limits"]["name"] == 20
+
+
+def test_a_full_queue_refuses_a_page_at_the_door_with_the_reason_and_when_to_retry(
+    world: World,
+) -> None:
+    names = iter("赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜")
+    answers = []
+    for user in range(6):
+        world.desk.accounts.add_user(f"u{user}", f"u{user}-password", ["staff"], False, "t", "l")
+        auth = world.login(f"u{user}")
+        for _ in range(5):
+            page = {**PAGE, "name": next(names)}
+            answers.append(world.client.post("/api/pages", json=page, headers=auth))
+    taken = [a for a in answers if a.status_code == 202]
+    refused = [a for a in answers if a.status_code != 202]
+    assert taken and refused and {a.status_code for a in refused} == {429}
+    assert all(a.json()["code"] == "queue_full" for a in refused)
+    assert refused[0].headers["Retry-After"] == "120"
+    assert max(a.json()["eta_seconds"] for a in taken) <= 1800  # every page taken airs soon
+    skipped = [e for e in world.station.playout.timeline if e.kind is ItemKind.SKIPPED]
+    assert len(skipped) == len(refused)  # each refusal is in the as-run log, with its reason
+    assert all(e.reason.startswith("the page queue is full: ") for e in skipped)

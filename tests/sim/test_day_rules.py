@@ -97,7 +97,7 @@ def test_binder_order_at_one_slot_and_one_break_for_all() -> None:
     ]
 
 
-def test_priority_page_before_fixed_and_at_most_max_announcements_per_break() -> None:
+def test_priority_page_before_fixed_and_a_full_break_still_airs_the_slot_due() -> None:
     spec = PlanSpec(fixed=[(fixed_script("fixed", ["10:12"]), 6.0)], max_announcements=3)
     plan = replace(make_plan(spec), fixed_early=0.0)  # the slot waits for the pages' boundary
     pages = [page(plan, "10:13", id=f"p{i}") for i in range(3)]
@@ -105,9 +105,12 @@ def test_priority_page_before_fixed_and_at_most_max_announcements_per_break() ->
     announcements = [e for e in timeline if e.kind is ItemKind.ANNOUNCEMENT]
     assert [e.ref for e in announcements] == ["p0", "p1", "p2", "fixed"]
     first_break_end = next(e for e in timeline if e.kind is ItemKind.OUTRO).end
-    assert (
-        announcements[2].end < first_break_end < announcements[3].start
-    )  # the rest: next boundary
+    assert announcements[3].end <= first_break_end  # the slot in the same break (B4)
+    later = [page(plan, "10:13", id=f"q{i}") for i in range(4)]
+    fourth = aired(simulate(plan, later))
+    breaks = [e for e in fourth if e.kind in (ItemKind.INTRO, ItemKind.ANNOUNCEMENT)]
+    assert [e.ref for e in breaks][:4] == ["/stings/intro.ogg", "q0", "q1", "q2"]
+    assert breaks[4].kind is ItemKind.ANNOUNCEMENT and breaks[4].ref == "fixed"  # not q3
     assert violations(plan, simulate(plan, pages), pages) == []
 
 

@@ -200,7 +200,10 @@ class Engine:
             if not self._day.opened:
                 return self.plan.opening
             return None if self._day.closed else self._day.retry_at(self._now)
-        if self._current.kind is ItemKind.MUSIC and self._cut_at is None:
+        current = self._current
+        if current.kind is ItemKind.MUSIC and self._cut_at is None:
+            if current.source is Source.CLOSING_SONG:  # it keeps its place: urgent pages
+                return None  # air right after it (B16), however many come
             return min(self._queue.urgent_deadlines(self.plan.urgent_max_wait), default=None)
         return None
 

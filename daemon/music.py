@@ -156,10 +156,12 @@ class MusicProgram:
         if chosen is not None:
             chosen.failing, chosen.rest, chosen.borrowing = 0, 0.0, False
 
-    def failed(self, now: Instant) -> None:
-        """The song last chosen could not be played (its file vanished or broke)."""
+    def failed(self, now: Instant, playlist: bool = True) -> None:
+        """The song last chosen (or `played`) could not be played (its file vanished or
+        broke): separation forgets it; a playlist's whole pass of them makes it rest."""
+        self._history.forget_last()
         chosen = self._chosen
-        if chosen is None:
+        if chosen is None or not playlist:
             return
         chosen.failing += 1
         if chosen.failing >= len(chosen.songs):  # a whole pass, or a retry, failed

@@ -53,8 +53,8 @@ class Phases:
     def failed(self, now: Instant, item: Item) -> None:
         """`item` could not be played (called before `decide` is told it ended)."""
         self._failed = True
-        if item.kind is ItemKind.MUSIC and item.source is Source.PLAYLIST:
-            self.music.failed(now)
+        if item.kind is ItemKind.MUSIC:
+            self.music.failed(now, playlist=item.source is Source.PLAYLIST)
 
     def decide(self, now: Instant, ended: Item | None, interrupted: bool) -> Item | None:
         """What starts at `now`, the output being free after `ended` (cut if `interrupted`).

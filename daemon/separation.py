@@ -56,22 +56,39 @@ def artist_key(artist: str) -> str:
 class History:
     """The songs that started today, in order: each file's and each artist's last start."""
 
-    __slots__ = ("_artists", "_songs", "count", "last")
+    __slots__ = ("_artists", "_songs", "_undo", "count", "last")
 
     def __init__(self) -> None:
         self.count = 0  # songs started
         self.last: str | None = None  # the file of the song that started last
         self._songs: dict[str, tuple[int, int]] = {}  # file -> (its last start, origin)
         self._artists: dict[str, int] = {}  # artist key -> its last start
+        self._undo: tuple[str, tuple[int, int] | None, str, int | None, str | None] | None = None
 
     def record(self, ref: str, artist: str, origin: int = OTHER) -> None:
         """The song `ref` (a file path) by `artist` started, from daypart `origin`."""
-        self._songs[ref] = (self.count, origin)
         key = artist_key(artist) if artist else ""
+        self._undo = (ref, self._songs.get(ref), key, self._artists.get(key), self.last)
+        self._songs[ref] = (self.count, origin)
         if key:
             self._artists[key] = self.count
         self.count += 1
         self.last = ref
+
+    def forget_last(self) -> None:
+        """The song recorded last did not air after all (its file failed as it started)."""
+        if self._undo is None:
+            return
+        (ref, song, key, artist, last), self._undo = self._undo, None
+        if song is None:
+            del self._songs[ref]
+        else:
+            self._songs[ref] = song
+        if key and artist is None:
+            del self._artists[key]
+        elif key and artist is not None:
+            self._artists[key] = artist
+        self.count, self.last = self.count - 1, last
 
     def gap(self, ref: str) -> float:
         """Other songs started since `ref` last did; infinity if it has not aired today."""
@@ -93,7 +110,7 @@ class History:
     def __deepcopy__(self, memo: dict[int, object]) -> History:
         """Two dict copies (keys and values are immutable): a forecast's copy stays cheap."""
         twin = History()
-        twin.count, twin.last = self.count, self.last
+        twin.count, twin.last, twin._undo = self.count, self.last, self._undo
         twin._songs, twin._artists = dict(self._songs), dict(self._artists)
         return twin
 

@@ -59,7 +59,7 @@ def _nothing_taken_is_lost(
     }  # fmt: skip
     for command in commands:
         page = command.command
-        if isinstance(page, Page) and page.id not in done:
+        if isinstance(page, Page) and page.id not in done and command.at < plan.day_end:
             found.append(f"page {page.id!r} sent at {command.at:.3f}: neither aired nor logged")
     fixed = [e for e in timeline if e.source is Source.FIXED]
     for slot in plan.fixed:
@@ -81,9 +81,11 @@ def _no_overlap(aired: Sequence[AsRunEntry]) -> list[str]:
 
 def _no_gap_while_open(plan: DayPlan, aired: Sequence[AsRunEntry]) -> list[str]:
     """No dead air while open, but pauses of at most MAX_QUIET after an emergency's item,
-    and the quiet after the closing song (which starts early rather than not at all when no
-    song of the list ends by closing)."""
+    and the quiet once the closing song has aired (it starts early rather than not at all
+    when no song of the list ends by closing; only pages already taken follow it)."""
     found = []
+    closing = [e.end for e in aired if e.source is Source.CLOSING_SONG and not e.interrupted]
+    music_over = min(closing, default=plan.closing) - EPS  # then only pages taken (B16)
     in_hours = [e for e in aired if plan.opening - EPS <= e.start < plan.closing]
     if (
         in_hours
@@ -94,8 +96,7 @@ def _no_gap_while_open(plan: DayPlan, aired: Sequence[AsRunEntry]) -> list[str]:
     for a, b in pairwise(aired):
         if (
             b.start > a.end + EPS
-            and plan.opening <= a.end < plan.closing
-            and a.source is not Source.CLOSING_SONG
+            and plan.opening <= a.end < min(plan.closing, music_over)
             and (a.kind is not ItemKind.EMERGENCY or b.start - a.end > MAX_QUIET + EPS)
         ):
             found.append(f"dead air {b.start - a.end:.3f}s after {_t(a)}")
@@ -155,7 +156,13 @@ def _one_break(plan: DayPlan, run: list[AsRunEntry], before: AsRunEntry | None) 
         found.append(f"{len(announcements)} announcements in the break at {_t(run[0])}")
     if not announcements and not cut:
         found.append(f"empty break at {_t(run[0])}")
-    if before is not None and before.kind is ItemKind.MUSIC and before.interrupted:
+    cut_early = cut and not announcements  # an emergency took the air before the first
+    if (
+        before is not None
+        and before.kind is ItemKind.MUSIC
+        and before.interrupted
+        and not cut_early
+    ):
         urgent = any(
             e.source is Source.PAGE
             and e.requested_at is not None

@@ -4,7 +4,8 @@ Every song start counts (playlist, opening and closing songs, cut or not), as on
 
 - never the same song twice in a row while the daypart has two songs or more (the closing
   song aired again after a page cut it is the same item, not a repeat);
-- in a shuffle daypart no playlist song airs within its separation window of its last play,
+- in a shuffle daypart no playlist song airs within its separation window of its last play
+  (a daypart with nothing playable borrows a list: that list's window and songs then),
   unless no song of the daypart had rested that long (then the list is too short for the
   setting, and the engine takes the longest-rested one);
 - the closing song's file does not air from a playlist within its hold-back before the
@@ -24,8 +25,9 @@ __all__ = ["separation_violations"]
 
 def separation_violations(plan: DayPlan, aired: Sequence[AsRunEntry]) -> list[str]:
     songs = [e for e in aired if e.kind is ItemKind.MUSIC]
-    parts = {p: Rules.of(p.tracks, plan.separation) for p in plan.dayparts}
-    refs = {p: {str(t.path) for t in p.tracks if t.playable} for p in plan.dayparts}
+    lists = [*plan.dayparts, *([plan.fallback] if plan.fallback else [])]
+    parts = {p: Rules.of(p.tracks, plan.separation) for p in lists}
+    refs = {p: {str(t.path) for t in p.tracks if t.playable} for p in lists}
     holds = {p: hold_seconds(p.tracks, rules) for p, rules in parts.items()}
     closing = plan.closing_song
     closing_ref = str(closing.path) if closing is not None and closing.playable else None
@@ -35,6 +37,8 @@ def separation_violations(plan: DayPlan, aired: Sequence[AsRunEntry]) -> list[st
         part = _part_at(plan.dayparts, entry.start)
         if part is None:
             continue
+        if entry.source is Source.PLAYLIST and entry.ref not in refs[part]:  # a borrowed list
+            part = next((p for p in lists if entry.ref in refs[p]), part)
         mine, rules = refs[part], parts[part]
         held = closing_ref if plan.closing_target - entry.start < holds[part] else None
         others = len(mine - {closing_ref})

@@ -30,13 +30,11 @@ rest, up to `RETRY_MOST`; a song that airs ends the rest. So files that vanish c
 
 from __future__ import annotations
 
-import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from daemon import punctuality
 from daemon.model import (
-    FALLBACK,
     AsRunEntry,
     Daypart,
     DayPlan,
@@ -45,6 +43,15 @@ from daemon.model import (
     Separation,
     Source,
     Track,
+)
+from daemon.music_lists import (
+    HOLD_BACK,
+    RETRY_FIRST,
+    RETRY_MOST,
+    ListState,
+    borrowed,
+    hold_seconds,
+    list_state,
 )
 from daemon.separation import OTHER, History, Option, Rules, choices, spread
 
@@ -56,50 +63,9 @@ __all__ = [
 WINDOW = 16
 """How many upcoming shuffle songs the punctuality planner may choose among."""
 
-HOLD_BACK = 3600.0
-"""Seconds before the closing song in which its file does not air from a playlist."""
-
 ARTIST_PRICE = 15.0
 """Seconds of lateness of the next timed item worth an artist aired too soon: artist
 separation gives way to punctuality only when keeping it costs more (song separation never)."""
-
-RETRY_FIRST = 30.0
-"""Seconds a list rests after a whole pass of its songs failed on air, before one is tried."""
-
-RETRY_MOST = 600.0
-"""The longest rest: a list whose files stay missing is tried every ten minutes."""
-
-
-@dataclass
-class _PartState:
-    part: Daypart
-    index: int
-    rng: random.Random
-    rules: Rules
-    songs: tuple[Track, ...]  # the playable ones, in list order
-    shortest: float  # the shortest playable song of the part
-    hold: float  # seconds before the closing song in which its file is held back
-    cursor: int = 0  # sequential
-    bag: list[Track] = field(default_factory=list)  # shuffle: the rest of this round
-    failing: int = 0  # its songs that failed on air in a row, none airing between
-    rest: float = 0.0  # seconds of the current rest after a failed pass (0: none)
-    resting_until: Instant = float("-inf")
-    borrowing: bool = False  # it has nothing to play and said so; until a song of its airs
-
-    def ready(self, now: Instant) -> bool:
-        """Whether it has a song to try at `now`."""
-        return bool(self.songs) and now >= self.resting_until
-
-    def __deepcopy__(self, memo: dict[int, object]) -> _PartState:
-        """The bag copied as a list of the same (frozen) tracks: a forecast's copy of an
-        engine costs a list copy per daypart, not a call per song."""
-        rng = random.Random()
-        rng.setstate(self.rng.getstate())
-        return _PartState(
-            self.part, self.index, rng, self.rules, self.songs, self.shortest, self.hold,
-            self.cursor, list(self.bag), self.failing, self.rest, self.resting_until,
-            self.borrowing,
-        )  # fmt: skip
 
 
 class MusicProgram:
@@ -118,9 +84,11 @@ class MusicProgram:
         self._closing = str(closing.path) if closing is not None and closing.playable else None
         self._closing_at = closing_at
         rules = separation or Separation()
-        self._parts = [_state(p, i, seed, rules) for i, p in enumerate(dayparts)]
-        self._fallback = None if fallback is None else _state(fallback, len(dayparts), seed, rules)
-        self._chosen: _PartState | None = None  # the list the song on air came from
+        self._parts = [list_state(p, i, seed, rules) for i, p in enumerate(dayparts)]
+        self._fallback = (
+            None if fallback is None else list_state(fallback, len(dayparts), seed, rules)
+        )
+        self._chosen: ListState | None = None  # the list the song on air came from
         self.notices: list[tuple[Daypart, str]] = []  # (daypart, what it borrows), to be logged
 
     @classmethod
@@ -192,7 +160,7 @@ class MusicProgram:
         if own is not None and state is not own and not own.borrowing:
             own.borrowing = True
             skipped = [] if own.songs else [t for t in own.part.tracks if not t.playable]
-            self.notices.append((own.part, _borrowed(own, state)))
+            self.notices.append((own.part, borrowed(own, state)))
         if state is None:
             return None, skipped
         held = self._closing if self._closing_at - now < state.hold else None
@@ -236,7 +204,7 @@ class MusicProgram:
             rest = [t for t in state.songs if str(t.path) not in round_]
             state.bag = spread(rest, state.rng, state.rules)
 
-    def _source_at(self, now: Instant) -> _PartState | None:
+    def _source_at(self, now: Instant) -> ListState | None:
         """The list the music at `now` comes from: the daypart's own, else the nearest other
         daypart's with a song to try, else music.fallback's; None when none has one."""
         own = self._state_at(now)
@@ -248,7 +216,7 @@ class MusicProgram:
         fallback = [self._fallback] if self._fallback is not None else []
         return next((s for s in [*others, *fallback] if s.ready(now)), None)
 
-    def _state_at(self, now: Instant) -> _PartState | None:
+    def _state_at(self, now: Instant) -> ListState | None:
         if not self._parts:
             return None
         for state in self._parts:
@@ -256,7 +224,7 @@ class MusicProgram:
                 return state
         return self._parts[0] if now < self._parts[0].part.start else self._parts[-1]
 
-    def _sequential(self, state: _PartState, held: str | None) -> tuple[Track | None, list[Track]]:
+    def _sequential(self, state: ListState, held: str | None) -> tuple[Track | None, list[Track]]:
         """The next song in list order that separation does not pass over (see above)."""
         tracks, history = state.part.tracks, self._history
         unplayable: list[tuple[int, Track]] = []
@@ -284,7 +252,7 @@ class MusicProgram:
         return chosen, [t for at, t in unplayable if at < step]
 
     def _shuffled(
-        self, state: _PartState, held: str | None, remaining: float | None, early: float
+        self, state: ListState, held: str | None, remaining: float | None, early: float
     ) -> tuple[Track | None, list[Track]]:
         skipped: list[Track] = []
         if not state.bag:
@@ -308,33 +276,6 @@ class MusicProgram:
         return track, skipped
 
 
-def _borrowed(own: _PartState, source: _PartState | None) -> str:
-    """Why daypart `own` plays another list, and which (None: none has a song)."""
-    why = "has no playable song" if not own.songs else "failed a whole pass on air"
-    if source is None:
-        instead = "no other list has a song to play either: silence until one does"
-    elif source.part.name == FALLBACK:
-        instead = f"playing music.fallback ({source.part.playlist.name}) meanwhile"
-    else:
-        instead = f"playing daypart {source.part.name}'s list meanwhile"
-    return f"daypart {own.part.name}: its playlist {own.part.playlist.name} {why}; {instead}"
-
-
 def _plan(options: Sequence[Option], remaining: float, early: float) -> tuple[int, float] | None:
     durations = [track.duration or 0.0 for _, track, _ in options]
     return punctuality.plan(durations, remaining, [place for *_, place in options], early)
-
-
-def _state(part: Daypart, index: int, seed: int, separation: Separation) -> _PartState:
-    songs = tuple(t for t in part.tracks if t.playable)
-    rules = Rules.of(songs, separation)
-    shortest = min((t.duration or 0.0 for t in songs if t.duration), default=float("inf"))
-    hold = hold_seconds(songs, rules)
-    return _PartState(part, index, random.Random(f"{seed}:{index}"), rules, songs, shortest, hold)
-
-
-def hold_seconds(songs: Sequence[Track], rules: Rules) -> float:
-    """How long before the closing song its file is held back in a daypart of `songs`:
-    `HOLD_BACK`, or the time its separation window of the longest songs takes if longer."""
-    longest = max((t.duration or 0.0 for t in songs if t.playable), default=0.0)
-    return max(HOLD_BACK, (rules.songs + 1) * longest)

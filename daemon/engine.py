@@ -229,7 +229,8 @@ class Engine:
         ahead = self._queue.pages_ahead(page.urgent)
         plan, current = self.plan, self._current
         boundary = 0.0 if current is None else max(0.0, self._started + current.duration - now)
-        song = 0.0 if self._day.closing else self._day.music.typical(now)
+        # urgent pages air break after break, with no song between (phases._boundary)
+        song = 0.0 if self._day.closing or page.urgent else self._day.music.typical(now)
         stings = sum(t.duration or 0.0 for t in (plan.intro, plan.outro) if t.playable)
         lengths = [i.duration for i in ahead] + [page.duration]
         wait = boundary + policy.page_wait(lengths, plan.max_announcements, stings, song)

@@ -11,7 +11,7 @@ the exit status is 1 if any.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -21,7 +21,8 @@ from daemon.audio.sinks import DeviceError, open_sink
 from daemon.audio.truncation import truncated
 from daemon.catalog.load import Catalog
 from daemon.dayplan import Unfit, build_day_plan, emergency_presets
-from daemon.model import Daypart, DayPlan, Track
+from daemon.model import FALLBACK, Daypart, DayPlan, Track
+from daemon.music import MusicProgram
 from daemon.speech.phrasebank import required_phrases
 from daemon.speech.speaker import Speaker
 
@@ -150,25 +151,27 @@ def _output(device: str | None) -> tuple[str, str]:
 
 
 def _silent_dayparts(plan: DayPlan, broken: set[Path]) -> list[str]:
-    """A failure for each daypart none of whose songs plays, saying what plays instead."""
+    """A failure for each daypart none of whose songs plays, saying what plays instead (as
+    the music program will choose it, with the files that do not decode left out)."""
 
-    def playable(part: Daypart) -> bool:
-        return any(t.playable and t.path not in broken for t in part.tracks)
+    def without_broken(part: Daypart) -> Daypart:
+        tracks = tuple(replace(t, duration=None) if t.path in broken else t for t in part.tracks)
+        return replace(part, tracks=tracks)
 
+    parts = tuple(without_broken(p) for p in plan.dayparts)
+    spare = None if plan.fallback is None else without_broken(plan.fallback)
+    music = MusicProgram(parts, plan.seed, plan.separation, fallback=spare)
     found = []
-    for index, part in enumerate(plan.dayparts):
-        if playable(part):
+    for part in parts:
+        if any(t.playable for t in part.tracks):
             continue
-        others = sorted(
-            (i for i, p in enumerate(plan.dayparts) if i != index and playable(p)),
-            key=lambda i: abs(i - index),
-        )
-        if others:
-            instead = f"daypart {plan.dayparts[others[0]].name}'s list plays instead"
-        elif plan.fallback is not None and playable(plan.fallback):
-            instead = f"music.fallback ({plan.fallback.playlist.name}) plays instead"
-        else:
+        source = music.source_at(part.start)
+        if source is None:
             instead = "no list has a song to play: set music.fallback to a playlist that has"
+        elif source.name == FALLBACK:
+            instead = f"music.fallback ({source.playlist.name}) plays instead"
+        else:
+            instead = f"daypart {source.name}'s list plays instead"
         found.append(
             f"daypart {part.name}: no song of its playlist {part.playlist} can be played "
             f"({len(part.tracks)} entries); {instead}. Fix or replace its files"

@@ -98,6 +98,12 @@ class MusicProgram:
             plan.fallback,
         )  # fmt: skip
 
+    def source_at(self, now: Instant) -> Daypart | None:
+        """The list the music at `now` comes from (see `_source_at`); None when none has a
+        song to try."""
+        state = self._source_at(now)
+        return state.part if state else None
+
     def daypart_at(self, now: Instant) -> Daypart | None:
         state = self._state_at(now)
         return state.part if state else None

@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli_errors import FIRE, run, store
-
-__all__ = ["store"]  # the fixture
+from tests.cli.test_cli_errors import FIRE, run
 
 DAY = ["--date", "2026-11-23"]
 WINDOW = ["--from", "10:00", "--to", "10:00:20"]

@@ -13,9 +13,6 @@ from pathlib import Path
 import pytest
 
 from daemon import __main__ as cli
-from tests.cli.test_cli_errors import store
-
-__all__ = ["store"]  # the fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 STATUSES = {1, 2}  # check failed; a mistake in the arguments or the files

@@ -13,9 +13,7 @@ from daemon.catalog.load import load_catalog
 from daemon.dayplan import build_day_plan
 from daemon.drivers.simulate import simulate
 from daemon.speech.speaker import Speaker
-from tests.cli.test_cli_errors import run, store, wav
-
-__all__ = ["store"]  # the fixture
+from tests.cli.test_cli_errors import run, wav
 
 LONG = """\
 id = "long"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -45,7 +46,7 @@ DAY = st.fixed_dictionaries(
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(day=DAY)
-def test_random_adversarial_days_keep_every_invariant(day: dict) -> None:  # type: ignore[type-arg]
+def test_random_adversarial_days_keep_every_invariant(day: dict[str, Any]) -> None:
     seed = day["seed"]
     spec = PlanSpec(
         dayparts=[

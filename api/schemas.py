@@ -106,6 +106,10 @@ class EmergencyIn(_In):
     script: ScriptId
 
 
+class ClearIn(_In):
+    script: ScriptId | None = None  # the preset to clear; may be left out if only one is on
+
+
 class _Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -184,6 +188,7 @@ class PresetOut(_Out):
     title: str
     text: str
     repeat_every_seconds: float
+    priority: int
 
 
 class EmergencyOut(_Out):
@@ -194,6 +199,10 @@ class EmergencyOut(_Out):
     started_by: str
     cleared_at: str | None
     cleared_by: str
+    state: Literal["on_air", "waiting", "cleared", ""]
+    priority: int
+    behind: str
+    preempts: str
 
 
 class NowPlayingOut(_Out):
@@ -237,7 +246,8 @@ class StatusOut(_Out):
     now_playing: NowPlayingOut | None
     upcoming: list[UpcomingOut]
     queue: list[PageOut]
-    emergency: EmergencyOut
+    emergency: EmergencyOut  # the one on air, else the day's last one
+    emergencies: list[EmergencyOut]  # every active one, in the order they air
     output: OutputOut
     check: CheckOut | None
 

@@ -104,7 +104,7 @@ def series(example: Example, plan: DayPlan, script: Script, tries: int, seed: in
             out.audible.append(audible)
             out.offset.append(offset)
             probe.music.clear()
-            live.submit(Clear("bench"))
+            live.submit(Clear(requested_by="bench"))
             if failure:
                 break
     finally:

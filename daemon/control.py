@@ -107,11 +107,14 @@ class Control(Protocol):
 
     def presets(self) -> list[PresetView]: ...
 
-    def start_emergency(self, user: User, script_id: str, address: str) -> EmergencyView:
-        """Raises NotFound (no such approved preset), Busy."""
+    def start_emergency(
+        self, user: User, script_id: str, address: str
+    ) -> tuple[EmergencyView, bool]:
+        """(the emergency, whether started now: False when it was on already).
+        Raises NotFound (no such approved preset), Busy."""
         ...
 
-    def clear_emergency(self, user: User, address: str) -> EmergencyView:
+    def clear_emergency(self, user: User, script_id: str | None, address: str) -> EmergencyView:
         """Raises Conflict when none is active."""
         ...
 

@@ -13,12 +13,10 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from datetime import time as dt_time
 
 from daemon.accounts import Accounts
+from daemon.desk_emergency import EmergencyDesk
 from daemon.desk_views import (
-    emergency_view,
     event_data,
     fields_of,
     now_playing,
@@ -33,7 +31,7 @@ from daemon.desk_views import (
 from daemon.drivers.station import Station
 from daemon.events import Event
 from daemon.feeds import Broadcast, EventFeed
-from daemon.model import Cancel, Clear, Command, EmergencyCall, ItemKind, Page, Script, Track
+from daemon.model import Cancel, Command, ItemKind, Page, Script, Track
 from daemon.paging import Measure, make_page, preview
 from daemon.policy import QUEUE_FULL
 from daemon.recurrence import format_local
@@ -41,7 +39,7 @@ from daemon.speech.audio import Audio
 from daemon.speech.recording import RecordingRefused, decode_recording
 from daemon.speech.speaker import Speaker
 from daemon.speech.wording import PageRefused
-from daemon.store import DuplicatePage, EmergencyRecord, PageRecord, Store
+from daemon.store import DuplicatePage, PageRecord, Store
 from daemon.timeline import entry_json
 from daemon.views import (
     Busy,
@@ -94,6 +92,9 @@ class Desk:
         self.settings, self._clock = settings, clock
         self.check: CheckView | None = None  # the last pre-opening check (B1)
         self._broadcast = Broadcast()
+        self._emergencies = EmergencyDesk(
+            store, presets, self._apply, clock, lambda: self.station.plan
+        )
         station.subscribe(self._publish)
 
     # -- accounts ----------------------------------------------------------------------------
@@ -210,33 +211,18 @@ class Desk:
         self.store.audit(self._clock(), user.name, address, "page_record", page_id)
         return self._view(self.store.page(page_id) or record)
 
-    # -- emergencies -------------------------------------------------------------------------
+    # -- emergencies (`daemon.desk_emergency`) ----------------------------------------------
 
     def presets(self) -> list[PresetView]:
-        return [
-            PresetView(s.id, s.title, s.text, s.repeat_every_seconds)
-            for s in sorted(self._presets.values(), key=lambda s: s.id)
-        ]
+        return self._emergencies.presets()
 
-    def start_emergency(self, user: User, script_id: str, address: str) -> EmergencyView:
-        script = self._presets.get(script_id)
-        if script is None or script.audio is None:
-            known = "、".join(sorted(self._presets)) or "无"
-            raise NotFound("no_preset", f"没有「{script_id}」这个紧急广播(可选:{known})。")
-        now = self._clock()
-        record = self.store.emergency_started(script.id, script.title, now, user.name)
-        self.store.audit(now, user.name, address, "emergency", script.id)
-        self._apply(EmergencyCall(script, script.audio.duration or 0.0, user.name), "")
-        return emergency_view(record, self.station.plan.zone)
+    def start_emergency(
+        self, user: User, script_id: str, address: str
+    ) -> tuple[EmergencyView, bool]:
+        return self._emergencies.start(user, script_id, address)
 
-    def clear_emergency(self, user: User, address: str) -> EmergencyView:
-        now = self._clock()
-        record = self.store.emergency_cleared(now, user.name)
-        if record is None:
-            raise Conflict("no_emergency", "现在没有紧急广播。")
-        self.store.audit(now, user.name, address, "emergency_clear", record.script_id)
-        self._apply(Clear(user.name), "", raise_refusal=False)
-        return emergency_view(record, self.station.plan.zone)
+    def clear_emergency(self, user: User, script_id: str | None, address: str) -> EmergencyView:
+        return self._emergencies.clear(user, script_id, address)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -251,6 +237,7 @@ class Desk:
         item = forecast.on_air
         ok, problem = station.audio_ok()
         device, warning = station.output()
+        emergency, emergencies = self._emergencies.now()
         return StatusView(
             day=plan.day.isoformat(),
             now=format_local(now, zone),
@@ -259,7 +246,8 @@ class Desk:
             now_playing=now_playing(forecast, zone),
             upcoming=upcoming(forecast, zone),
             queue=self._views(waiting),
-            emergency=emergency_view(self._latest_emergency(), zone),
+            emergency=emergency,
+            emergencies=emergencies,
             output=OutputView(device, ok, warning or problem),
             check=self.check,
         )
@@ -269,16 +257,6 @@ class Desk:
         parse_day(wanted)
         zone = self.station.plan.zone
         return [entry_json(e, zone) for e in self.store.asrun(wanted)]
-
-    def _latest_emergency(self) -> EmergencyRecord | None:
-        """The emergency on now, else the last one of the day (cleared: who and when)."""
-        active = self.store.active_emergency()
-        if active is not None:
-            return active
-        plan = self.station.plan
-        midnight = datetime.combine(plan.day, dt_time(), plan.zone).timestamp()
-        today = self.store.emergencies(since=midnight)
-        return today[-1] if today else None
 
     def subscribe(self) -> EventFeed:
         return self._broadcast.feed()

@@ -89,9 +89,9 @@ def page_view(
     )
 
 
-def emergency_view(record: EmergencyRecord | None, zone: ZoneInfo) -> EmergencyView:
-    if record is None:
-        return EmergencyView(active=False)
+def emergency_view(
+    record: EmergencyRecord, zone: ZoneInfo, state: str, priority: int, behind: str = ""
+) -> EmergencyView:
     return EmergencyView(
         active=record.cleared_at is None,
         script=record.script_id,
@@ -100,6 +100,9 @@ def emergency_view(record: EmergencyRecord | None, zone: ZoneInfo) -> EmergencyV
         started_by=record.started_by,
         cleared_at=_iso(record.cleared_at, zone),
         cleared_by=record.cleared_by,
+        state=state,
+        priority=priority,
+        behind=behind,
     )
 
 

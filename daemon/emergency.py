@@ -8,17 +8,27 @@ silent during an emergency but the joins between items. The message follows the 
 that ends at or after its time, so messages start at least that far apart, at most one
 alert more. Without a playable alert tone the message repeats after `PAUSE` seconds.
 
-A clear lets the item on air finish and ends the repetitions (`clear`); then the preset's
-all-clear script, if the plan has one for it, airs once before anything else (`after`).
-`restore` takes the cycle up after a restart from the durable log: an active emergency
-starts a fresh repetition at once (its start instant kept from the log); a cleared one whose
-all-clear had not aired in full airs it first.
+Precedence: several emergencies may be active; the one on air is the highest `priority`,
+the earliest started among equals. One of a higher priority than the one on air preempts it
+(`start` says so: the engine cuts); the preempted one waits and takes the air again, from
+its alert tone, once every higher one is cleared. One of an equal or lower priority waits
+its turn. Starting a preset already active changes nothing.
+
+A clear names the preset it ends (`clear`). Clearing the one on air lets its item finish;
+then the next active one, if any, takes the air. The all-clear scripts of the presets
+cleared (each script once, in the order cleared) air when no emergency is active any more,
+before anything else (`after`): an all-clear never airs while an alarm is still on.
+`restore` takes the cycle up after a restart from the durable log: the active emergencies
+are active again and the one on top starts a fresh repetition at once (its start instant
+kept from the log); when none is, a cleared one whose all-clear had not aired in full airs
+it first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import Enum
 
 from daemon.model import (
     AsRunEntry,
@@ -34,7 +44,7 @@ from daemon.model import (
     Track,
 )
 
-__all__ = ["ALERT_TITLE", "PAUSE", "EmergencyCycle", "EmergencySnapshot"]
+__all__ = ["ALERT_TITLE", "PAUSE", "EmergencyCycle", "EmergencySnapshot", "Start", "precedence"]
 
 PAUSE = 1.0
 """Seconds of silence between two messages when there is no alert tone to fill the wait."""
@@ -48,6 +58,28 @@ class EmergencySnapshot:
     title: str
     started_at: Instant
     next_repetition: Instant  # when the next message may start
+    waiting: tuple[str, ...] = ()  # the other active presets, in the order they would air
+
+
+class Start(Enum):
+    """What `EmergencyCycle.start` did with a call."""
+
+    ON_AIR = "on_air"  # it takes the air at once (alone, or preempting a lower one)
+    WAITING = "waiting"  # one of an equal or higher priority is on air: it waits its turn
+    ALREADY = "already"  # the preset is active already: nothing changes
+
+
+def precedence(priority: int, order: int) -> tuple[int, int]:
+    """Sort key of the active emergencies: the first airs (highest priority, then earliest)."""
+    return (-priority, order)
+
+
+@dataclass(frozen=True, slots=True)
+class _Call:
+    insert: Insert
+    priority: int
+    order: int  # when it was started, among the calls of this cycle
+    period: float  # seconds from one message's start to the next one's
 
 
 class EmergencyCycle:
@@ -55,34 +87,55 @@ class EmergencyCycle:
         alert = plan.alert
         self._alert = alert if alert is not None and alert.playable else None
         self._clears = {preset: s for preset, s in plan.all_clears if _playable(s)}
-        self.active: Insert | None = None
+        self._calls: list[_Call] = []  # the active ones in precedence order: the first airs
+        self._started = 0  # calls started so far (their order)
         self.next_at: Instant = 0.0  # when the next message may start
         self._period = 0.0  # seconds from one message's start to the next one's
         self._on_air: Item | None = None  # what `step` last put on air
         self._began: Instant = 0.0  # ... and when
         self._alerting = False  # ... and whether it is the alert tone
-        self._clear_script: Script | None = None  # the active preset's all-clear
-        self._pending: Item | None = None  # the all-clear still to air after a clear
-        self._cleared = False  # cleared, and the output not yet free since
+        self._pending: list[Item] = []  # all-clears to air once no emergency is active
+        self._cleared = False  # the last one cleared, and the output not yet free since
 
-    def start(self, now: Instant, call: EmergencyCall, started_at: Instant | None = None) -> None:
-        """Begin (or replace) the emergency: its alert tone (or message) may start at once."""
+    @property
+    def active(self) -> Insert | None:
+        """The emergency on air (or to air at the next free moment), if any is active."""
+        return self._calls[0].insert if self._calls else None
+
+    def start(self, now: Instant, call: EmergencyCall, started_at: Instant | None = None) -> Start:
+        """Take the call: on air at once if nothing of its priority or higher is active."""
         script = call.script
-        self.active = _insert(script, call.duration, now if started_at is None else started_at)
-        self.next_at, self._period = now, script.repeat_every_seconds
-        self._on_air, self._pending, self._cleared = None, None, False
-        self._clear_script = self._clears.get(script.id)
+        if any(c.insert.ref == script.id for c in self._calls):
+            return Start.ALREADY
+        insert = _insert(script, call.duration, now if started_at is None else started_at)
+        self._started += 1
+        self._calls.append(
+            _Call(insert, script.priority, self._started, script.repeat_every_seconds)
+        )
+        self._calls.sort(key=lambda c: precedence(c.priority, c.order))
+        if self._calls[0].insert is not insert:
+            return Start.WAITING
+        self._take_air(now)
+        return Start.ON_AIR
 
-    def clear(self) -> Insert | None:
-        """End the repetitions (the item on air finishes); the emergency that was active."""
-        cleared, self.active = self.active, None
-        if cleared is not None:
-            self._cleared = True
-            clear = self._clear_script
-            if clear is not None and clear.audio is not None:
-                insert = _insert(clear, clear.audio.duration or 0.0, cleared.requested_at)
-                self._pending = _item(insert, insert.title, insert.duration, clear.audio)
-        return cleared
+    def clear(self, now: Instant, script_id: str) -> list[Insert]:
+        """End the emergency `script_id` ("": every one active): those it ended. The item on
+        air finishes; the next active emergency, if any, takes the air after it."""
+        ended = [c for c in self._calls if not script_id or c.insert.ref == script_id]
+        if not ended:
+            return []
+        on_air = self._calls[0]
+        self._calls = [c for c in self._calls if c not in ended]
+        for call in ended:
+            clear = self._clears.get(call.insert.ref)
+            if clear is not None and all(p.ref != clear.id for p in self._pending):
+                self._pending.append(_all_clear(clear, call.insert.requested_at))
+        if on_air in ended:
+            if self._calls:
+                self._take_air(now)
+            else:
+                self._cleared = True
+        return [c.insert for c in ended]
 
     def step(self, now: Instant, ended: Item | None, interrupted: bool) -> Item | None:
         """What airs at `now` while active: the alert tone or the message, else None (only
@@ -108,24 +161,25 @@ class EmergencyCycle:
         return self._air(now, item, alerting=True)
 
     def after(self, ended: Item | None) -> tuple[bool, Item | None]:
-        """Once no emergency is active, at a free moment after `ended`: (whether the
+        """Once no emergency is active, at a free moment after `ended`: (whether an
         emergency's sound has just ended, the all-clear to air now if one is due)."""
         ending = self._cleared or (ended is not None and ended.kind is ItemKind.EMERGENCY)
         self._cleared = False
-        pending, self._pending = self._pending, None
-        return ending, pending
+        return ending, self._pending.pop(0) if self._pending else None
 
     def restore(
-        self, now: Instant, call: EmergencyCall | None, aired: Sequence[AsRunEntry]
+        self, now: Instant, calls: Sequence[EmergencyCall], aired: Sequence[AsRunEntry]
     ) -> None:
-        """Take up the cycle at `now` after a restart (see the module's docstring)."""
+        """Take up the cycle at `now` after a restart (see the module's docstring); `calls`
+        are the emergencies active at the restart, in the order they were started."""
         sounds = [e for e in aired if e.kind is not ItemKind.SKIPPED]
         last = sounds[-1] if sounds else None
-        if call is not None:
+        for call in calls:
             began = None
             if last is not None and last.kind is ItemKind.EMERGENCY and last.ref == call.script.id:
                 began = last.requested_at  # the emergency that was on air: its first instant
             self.start(now, call, began)
+        if calls:
             return
         if last is None or last.kind is not ItemKind.EMERGENCY:
             return
@@ -136,16 +190,22 @@ class EmergencyCycle:
             script = clears[last.ref]
         else:
             return
-        assert script.audio is not None
-        insert = _insert(script, script.audio.duration or 0.0, last.requested_at)
-        self._pending = _item(insert, insert.title, insert.duration, script.audio)
+        self._pending = [_all_clear(script, last.requested_at)]
         self._cleared = True
 
     def snapshot(self) -> EmergencySnapshot | None:
         active = self.active
         if active is None:
             return None
-        return EmergencySnapshot(active.ref, active.title, active.requested_at or 0.0, self.next_at)
+        waiting = tuple(c.insert.ref for c in self._calls[1:])
+        return EmergencySnapshot(
+            active.ref, active.title, active.requested_at or 0.0, self.next_at, waiting
+        )
+
+    def _take_air(self, now: Instant) -> None:
+        """The first active emergency takes the air: a fresh repetition from `now`."""
+        self.next_at, self._period = now, self._calls[0].period
+        self._on_air, self._cleared = None, False
 
     def _message(self, now: Instant, emergency: Insert) -> Item:
         self.next_at = now + self._period
@@ -160,6 +220,12 @@ class EmergencyCycle:
 
 def _playable(script: Script) -> bool:
     return script.audio is not None and script.audio.playable
+
+
+def _all_clear(script: Script, requested_at: Instant | None) -> Item:
+    assert script.audio is not None
+    insert = _insert(script, script.audio.duration or 0.0, requested_at)
+    return _item(insert, insert.title, insert.duration, script.audio)
 
 
 def _insert(script: Script, duration: float, requested_at: Instant | None) -> Insert:

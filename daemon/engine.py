@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import assert_never
 
 from daemon import policy
-from daemon.emergency import EmergencySnapshot
+from daemon.emergency import EmergencySnapshot, Start
 from daemon.events import CommandApplied, EmergencyChanged, Event, PageChanged
 from daemon.inserts import QueueSnapshot
 from daemon.model import (
@@ -102,18 +102,9 @@ class Engine:
             case Page():
                 return self._page(now, cmd)
             case EmergencyCall():
-                self._emergency.start(now, cmd)
-                self._emit(EmergencyChanged(now, True, cmd.script.id, cmd.script.title))
-                self._emit(CommandApplied(now, cmd))
-                return self._cut(now, self.plan.emergency_fade)
+                return self._call(now, cmd)
             case Clear():
-                cleared = self._emergency.clear()  # the message on air finishes
-                if cleared is None:
-                    self._emit(CommandApplied(now, cmd, False, "no emergency is active"))
-                    return None
-                self._emit(EmergencyChanged(now, False, cleared.ref, cleared.title))
-                self._emit(CommandApplied(now, cmd))
-                return Cut(now, 0.0) if self._current is None else None
+                return self._clear(now, cmd)
             case Cancel():
                 self._cancel(now, cmd)
                 return None
@@ -190,6 +181,33 @@ class Engine:
             self._queue.snapshot(self._now, self._day.closing or self._now >= self.plan.closing),
             self._emergency.snapshot(),
         )
+
+    def _call(self, now: Instant, cmd: EmergencyCall) -> Cut | None:
+        """An emergency cuts in at once, unless one of its priority or higher is on air."""
+        started = self._emergency.start(now, cmd)
+        if started is Start.ALREADY:
+            self._emit(CommandApplied(now, cmd, False, f"{cmd.script.id} is active already"))
+            return None
+        self._emit(EmergencyChanged(now, True, cmd.script.id, cmd.script.title))
+        if started is Start.WAITING:
+            on_air = self._emergency.active
+            assert on_air is not None
+            self._emit(CommandApplied(now, cmd, True, f"waits for {on_air.ref}"))
+            return None
+        self._emit(CommandApplied(now, cmd))
+        return self._cut(now, self.plan.emergency_fade)
+
+    def _clear(self, now: Instant, cmd: Clear) -> Cut | None:
+        """The item on air finishes; then the next active emergency, or the all-clear."""
+        cleared = self._emergency.clear(now, cmd.script_id)
+        if not cleared:
+            which = f"{cmd.script_id} is not active" if cmd.script_id else "none is active"
+            self._emit(CommandApplied(now, cmd, False, which))
+            return None
+        for insert in cleared:
+            self._emit(EmergencyChanged(now, False, insert.ref, insert.title))
+        self._emit(CommandApplied(now, cmd))
+        return Cut(now, 0.0) if self._current is None else None
 
     # -- deciding --------------------------------------------------------------------------
 

@@ -151,6 +151,7 @@ class Script(_Value):
     # emergency
     repeat_every_seconds: float = 0.0
     clear_script: str = ""  # the id of the all-clear script aired after the clear, if any
+    priority: int = 0  # a higher one preempts a lower one; an equal one waits its turn
 
     @property
     def approved(self) -> bool:
@@ -264,8 +265,9 @@ class EmergencyCall(_Value):
 
 @dataclass(frozen=True, slots=True)
 class Clear(_Value):
-    """Command: the emergency is over."""
+    """Command: the emergency `script_id` is over ("": every emergency active)."""
 
+    script_id: str = ""
     requested_by: str = ""
 
 
@@ -318,13 +320,13 @@ class Recovery(_Value):
     `aired` is the day's as-run log up to the restart (finished entries, in start order;
     the item that was on air when the process stopped is among them, `interrupted`);
     `pages` are the pages taken and not yet aired, each with the instant it was accepted
-    (queue order and an urgent page's deadline come from it); `emergency` is the one active
-    at the restart, if any.
+    (queue order and an urgent page's deadline come from it); `emergencies` are those active
+    at the restart, in the order they were started.
     """
 
     aired: tuple[AsRunEntry, ...] = ()
     pages: tuple[tuple[Page, Instant], ...] = ()
-    emergency: EmergencyCall | None = None
+    emergencies: tuple[EmergencyCall, ...] = ()
 
 
 FALLBACK = "music.fallback"

@@ -199,7 +199,7 @@ class Phases:
         self.music.restore(aired)
         for insert in self.queue.restore(now, aired, recovery.pages):
             self.skip(now, insert, _MISSED)
-        self.emergency.restore(now, recovery.emergency, aired)
+        self.emergency.restore(now, recovery.emergencies, aired)
 
 
 def _song(track: Track, source: Source) -> Item:

@@ -53,16 +53,16 @@ def recover(
         page = _page(record, speaker, measure, store, now)
         if page is not None:
             pages.append((page, record.requested_at))
-    emergency = None
-    active = store.active_emergency()
-    if active is not None:
+    emergencies = []
+    for active in store.active_emergencies():
         script = presets.get(active.script_id)
         if script is not None and script.audio is not None:
-            emergency = EmergencyCall(script, script.audio.duration or 0.0, active.started_by)
+            call = EmergencyCall(script, script.audio.duration or 0.0, active.started_by)
+            emergencies.append(call)
         else:
             log.error("the active emergency %r is no longer a preset", active.script_id)
     aired = tuple(store.asrun(day))
-    return Recovery(aired, tuple(pages), emergency)
+    return Recovery(aired, tuple(pages), tuple(emergencies))
 
 
 def _page(

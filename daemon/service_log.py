@@ -20,7 +20,7 @@ from daemon.events import (
     ItemStarted,
     PageChanged,
 )  # fmt: skip
-from daemon.model import ItemKind
+from daemon.model import EmergencyCall, ItemKind
 from daemon.notify import Notifier
 from daemon.recurrence import to_local
 
@@ -50,6 +50,8 @@ class EventLog:
                 log.warning("%s at %s: %s (%s)", verb, self._clock(at), title, script_id)
             case CommandApplied(_, command, False, reason):
                 log.info("not applied: %s: %s", type(command).__name__, reason)
+            case CommandApplied(_, EmergencyCall(script=script), True, reason) if reason:
+                log.warning("emergency %s %s (its priority %d)", script.id, reason, script.priority)
             case _:
                 pass
 

@@ -133,6 +133,7 @@ class PresetView:
     title: str
     text: str
     repeat_every_seconds: float
+    priority: int  # 1-9: a higher one preempts a lower one
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +145,10 @@ class EmergencyView:
     started_by: str = ""
     cleared_at: str | None = None
     cleared_by: str = ""
+    state: str = ""  # on_air, waiting (behind one of its priority or higher), cleared
+    priority: int = 0
+    behind: str = ""  # waiting: the title of the emergency on air
+    preempts: str = ""  # just started: the title of the one it cut (that resumes after it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +199,8 @@ class StatusView:
     now_playing: NowPlaying | None
     upcoming: tuple[UpcomingItem, ...]  # the engine's look-ahead, the next 15 minutes
     queue: tuple[PageView, ...]  # pages waiting, in the order they will air
-    emergency: EmergencyView
+    emergency: EmergencyView  # the one on air, else the day's last one
+    emergencies: tuple[EmergencyView, ...]  # every active one, in the order they air
     output: OutputView
     check: CheckView | None = None
 

@@ -86,7 +86,7 @@ def _command(
     measure: Measure | None,
 ) -> Command | Problem:
     if isinstance(event, ClearLine):
-        return Clear(requested_by=REQUESTED_BY)
+        return Clear(event.script, requested_by=REQUESTED_BY)
     if isinstance(event, EmergencyLine):
         script = presets[event.script]
         return EmergencyCall(script, script_duration(script), requested_by=REQUESTED_BY)

@@ -53,7 +53,7 @@ def fixed_script(id: str, slots: Sequence[str], order: int = 0, text: str = "固
     )
 
 
-def emergency_script(id: str = "fire", repeat: float = 30.0) -> Script:
+def emergency_script(id: str = "fire", repeat: float = 30.0, priority: int = 5) -> Script:
     return Script(
         id,
         ScriptKind.EMERGENCY,
@@ -63,6 +63,7 @@ def emergency_script(id: str = "fire", repeat: float = 30.0) -> Script:
         approved_by="安全部",
         approved_at=date(2026, 11, 1),
         repeat_every_seconds=repeat,
+        priority=priority,
     )
 
 
@@ -168,5 +169,6 @@ def emergency(
     )
 
 
-def clear(plan: DayPlan, clock: str | float) -> ScheduledCommand:
-    return ScheduledCommand(at(plan, clock), Clear(), next(_line))
+def clear(plan: DayPlan, clock: str | float, script_id: str = "") -> ScheduledCommand:
+    """The clear of the emergency `script_id` ("": of every one active)."""
+    return ScheduledCommand(at(plan, clock), Clear(script_id), next(_line))

@@ -2,7 +2,7 @@
 
     {"at": "10:15:00", "type": "page", "kind": "customer", "name": "张", "honorific": "先生", "place": "一楼服务台"}
     {"at": "15:02:00", "type": "emergency", "script": "fire-evacuation"}
-    {"at": "15:06:30", "type": "emergency_clear"}
+    {"at": "15:06:30", "type": "emergency_clear", "script": "fire-evacuation"}
 
 A loader only: `read_events` parses and checks the file into plain requests (`PageLine`,
 `EmergencyLine`, `ClearLine`, each with its instant and line number) in time order, or raises
@@ -66,10 +66,11 @@ class EmergencyLine:
 
 @dataclass(frozen=True, slots=True)
 class ClearLine:
-    """The all-clear."""
+    """The clear of the emergency `script` ("": of every one active)."""
 
     at: Instant
     line: int
+    script: str = ""
 
 
 EventLine = PageLine | EmergencyLine | ClearLine
@@ -139,8 +140,8 @@ def _line(
     kind = fields.choice("type", ["page", "emergency", "emergency_clear"], "", required=True)
     make: Callable[[Instant], EventLine] | None = None
     if kind == "emergency_clear":
-        fields.only(["at", "type"])
-        make = partial(ClearLine, line=number)
+        script = _emergency(fields, scripts, required=False)
+        make = None if script is None else partial(ClearLine, line=number, script=script)
     elif kind == "emergency":
         script = _emergency(fields, scripts)
         make = None if script is None else partial(EmergencyLine, line=number, script=script)
@@ -152,12 +153,13 @@ def _line(
     return make(local_instant(day, clock, zone))
 
 
-def _emergency(f: Fields, scripts: Collection[str] | None) -> str | None:
-    """The script id the line names; with `scripts`, one of them."""
+def _emergency(f: Fields, scripts: Collection[str] | None, required: bool = True) -> str | None:
+    """The script id the line names; with `scripts`, one of them. A clear may name none
+    (""): it clears every emergency active."""
     f.only(["at", "type", "script"])
-    script_id = f.text("script")
-    if script_id is None:
-        return None
+    script_id = f.text("script", required=required, default=None if required else "")
+    if not script_id:
+        return script_id
     if scripts is not None and script_id not in scripts:
         known = ", ".join(sorted(scripts)) or "none"
         f.problem(

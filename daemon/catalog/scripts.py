@@ -3,7 +3,8 @@
 `load_scripts(folder, ...)` returns every script, approved or not (the day plan airs only
 approved ones; `check` lists the rest), or raises `InputError` with every problem of every
 file, so the planner can fix them all in one go. An emergency preset may name the all-clear
-script that airs after its clear (`clear_script`, the id of a script of kind "all-clear").
+script that airs after its clear (`clear_script`, the id of a script of kind "all-clear"),
+and carries a `priority` from 1 to 9 (default 5): a higher one preempts a lower one.
 """
 
 from __future__ import annotations
@@ -36,9 +37,11 @@ _BY_KIND = {
         "max_per_day",
         "order",
     ],
-    ScriptKind.EMERGENCY: ["repeat_every_seconds", "clear_script"],
+    ScriptKind.EMERGENCY: ["repeat_every_seconds", "clear_script", "priority"],
     ScriptKind.ALL_CLEAR: [],
 }
+MAX_PRIORITY = 9  # an emergency's priority: 1 (lowest) to 9; a higher one preempts a lower
+DEFAULT_PRIORITY = 5
 MAX_REPEAT_SECONDS = 600.0  # an emergency message at least every ten minutes
 MAX_EVERY_SONGS = 100  # a campaign at least every 100 songs
 MAX_EVERY_MINUTES = 24 * 60.0
@@ -197,7 +200,8 @@ def _emergency(f: Fields, base: Script) -> Script:
     # seconds from one message's start to the next; the alert tone fills the wait
     repeat = f.number("repeat_every_seconds", 30.0, 0, MAX_REPEAT_SECONDS)
     clear = f.text("clear_script", required=False, default="") or ""
-    return replace(base, repeat_every_seconds=repeat or 0.0, clear_script=clear)
+    priority = f.integer("priority", DEFAULT_PRIORITY, 1, MAX_PRIORITY) or DEFAULT_PRIORITY
+    return replace(base, repeat_every_seconds=repeat or 0.0, clear_script=clear, priority=priority)
 
 
 def _check_clear_scripts(scripts: list[Script], problems: list[Problem]) -> None:

@@ -79,9 +79,8 @@ class Days:
                 live.subscribe(subscriber)
             with self._lock:
                 self._plan, self._live = plan, live
-            emergency = "an emergency" if recovery.emergency else "no emergency"
-            log.info("%s: on air (%d pages, %s taken up from the store)", day,
-                     len(recovery.pages), emergency)  # fmt: skip
+            log.info("%s: on air (%d pages, %d emergencies taken up from the store)", day,
+                     len(recovery.pages), len(recovery.emergencies))  # fmt: skip
             if started is not None:
                 started(live)
             try:

@@ -214,29 +214,30 @@ class PageStore(Database):
             )
             return EmergencyRecord(int(cur.lastrowid or 0), script_id, title, at, by)
 
-    def emergency_cleared(self, at: float, by: str) -> EmergencyRecord | None:
-        """Clear every active emergency; the latest of them as cleared, None if none was."""
+    def emergency_cleared(self, script_id: str, at: float, by: str) -> EmergencyRecord | None:
+        """Clear the active emergency of preset `script_id`: it as cleared, None if none was."""
         with self._write() as conn:
-            latest = conn.execute(
-                f"{_EMERGENCY} FROM emergencies WHERE cleared_at IS NULL"
-                " ORDER BY started_at DESC, id DESC LIMIT 1"
+            row = conn.execute(
+                f"{_EMERGENCY} FROM emergencies WHERE cleared_at IS NULL AND script_id = ?"
+                " ORDER BY started_at, id LIMIT 1",
+                (script_id,),
             ).fetchone()
-            if latest is None:
+            if row is None:
                 return None
             conn.execute(
-                "UPDATE emergencies SET cleared_at = ?, cleared_by = ? WHERE cleared_at IS NULL",
-                (at, by),
+                "UPDATE emergencies SET cleared_at = ?, cleared_by = ?"
+                " WHERE cleared_at IS NULL AND script_id = ?",
+                (at, by, script_id),
             )
-            return _emergency((*latest[:5], at, by))
+            return _emergency((*row[:5], at, by))
 
-    def active_emergency(self) -> EmergencyRecord | None:
-        """The latest emergency not cleared, if any."""
+    def active_emergencies(self) -> list[EmergencyRecord]:
+        """The emergencies not cleared, in the order they were started."""
         with self._read() as conn:
-            row = conn.execute(
-                f"{_EMERGENCY} FROM emergencies WHERE cleared_at IS NULL"
-                " ORDER BY started_at DESC, id DESC LIMIT 1"
-            ).fetchone()
-        return None if row is None else _emergency(row)
+            rows = conn.execute(
+                f"{_EMERGENCY} FROM emergencies WHERE cleared_at IS NULL ORDER BY started_at, id"
+            ).fetchall()
+        return [_emergency(r) for r in rows]
 
     def emergencies(self, since: float) -> list[EmergencyRecord]:
         """Emergencies on at or after `since` (started since, still active, or cleared since),

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 
 from daemon.control import Control, Feed
+from daemon.emergency import precedence
 from daemon.views import (
     CheckView,
     Conflict,
@@ -139,10 +140,11 @@ class FakeControl:
         self.keys: dict[tuple[int, str], str] = {}
         self.submitted: dict[int, list[datetime]] = {}
         self.preset_list = [
-            PresetView("fire-evacuation", "火警疏散", "各位来宾请注意,请按指示有序疏散。", 45.0),
-            PresetView("power-outage", "停电", "各位来宾请注意,本店暂时停电,请留在原地。", 60.0),
+            PresetView("fire-evacuation", "火警疏散", "各位来宾请注意,请按指示有序疏散。", 45.0, 9),
+            PresetView("power-outage", "停电", "各位来宾请注意,本店暂时停电,请留在原地。", 60.0, 5),
         ]
-        self.emergency = EmergencyView(active=False)
+        self.emergency = EmergencyView(active=False)  # the one on air, else the last one
+        self.emergencies: list[EmergencyView] = []  # the active ones, in the order they air
         self.open = True
         self.health_now = Health(True)
         self.feeds: list[FakeFeed] = []
@@ -426,28 +428,63 @@ class FakeControl:
             self._fail()
             return list(self.preset_list)
 
-    def start_emergency(self, user: User, script_id: str, address: str) -> EmergencyView:
+    def start_emergency(
+        self, user: User, script_id: str, address: str
+    ) -> tuple[EmergencyView, bool]:
         with self.lock:
             self._fail()
             preset = next((p for p in self.preset_list if p.id == script_id), None)
             if preset is None:
                 raise NotFound("no_such_preset", "没有这个已批准的紧急广播稿")
-            self.emergency = EmergencyView(True, preset.id, preset.title, _iso(self.now), user.name)
+            same = [e for e in self.emergencies if e.script == script_id]
+            if same:
+                return same[0], False
+            started = EmergencyView(
+                True, preset.id, preset.title, _iso(self.now), user.name, None, "", "on_air",
+                preset.priority,
+            )  # fmt: skip
+            before = self.emergencies[0] if self.emergencies else None
+            self._rank([*self.emergencies, started])
             self.audit.append((user.name, f"emergency {script_id}", address))
             event = EventView("emergency_started", {"script": preset.id}, self._next_id)
+            view = next(e for e in self.emergencies if e.script == script_id)
+            if before is not None and view.state == "on_air":
+                view = replace(view, preempts=before.title)
         self.publish(event)
-        return self.emergency
+        return view, True
 
-    def clear_emergency(self, user: User, address: str) -> EmergencyView:
+    def clear_emergency(self, user: User, script_id: str | None, address: str) -> EmergencyView:
         with self.lock:
             self._fail()
-            if not self.emergency.active:
+            if not self.emergencies:
                 raise Conflict("no_emergency", "现在没有紧急广播")
-            self.emergency = replace(
-                self.emergency, active=False, cleared_at=_iso(self.now), cleared_by=user.name
-            )
-            self.audit.append((user.name, "clear", address))
-            return self.emergency
+            if script_id is None and len(self.emergencies) > 1:
+                raise Conflict("which_emergency", "现在有多个紧急广播,请指明结束哪一个")
+            wanted = script_id or self.emergencies[0].script
+            found = [e for e in self.emergencies if e.script == wanted]
+            if not found:
+                raise Conflict("not_active", f"「{wanted}」现在没有在广播")
+            cleared = replace(
+                found[0], active=False, cleared_at=_iso(self.now), cleared_by=user.name,
+                state="cleared", behind="",
+            )  # fmt: skip
+            self._rank([e for e in self.emergencies if e.script != wanted])
+            if not self.emergencies:
+                self.emergency = cleared
+            self.audit.append((user.name, f"clear {wanted}", address))
+            return cleared
+
+    def _rank(self, active: list[EmergencyView]) -> None:
+        """The engine's order: the highest priority, then the earliest, airs."""
+        ranked = sorted(enumerate(active), key=lambda pair: precedence(pair[1].priority, pair[0]))
+        first = ranked[0][1] if ranked else None
+        self.emergencies = [
+            replace(e, state="on_air" if e is first else "waiting",
+                    behind="" if first is None or e is first else first.title)
+            for _, e in ranked
+        ]  # fmt: skip
+        if first is not None:
+            self.emergency = self.emergencies[0]
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -466,7 +503,7 @@ class FakeControl:
             later = _iso(self.now + timedelta(minutes=3))
             playing = NowPlaying("music", "playlist", "song-1", "晨光", now, later, 180.0)
             upcoming = (UpcomingItem("intro", "break", "intro", "开场", later, later),)
-            on_air = self.emergency.active or any(
+            on_air = bool(self.emergencies) or any(
                 p.view.state is PageState.ON_AIR for p in self.store.values()
             )
             return StatusView(
@@ -478,6 +515,7 @@ class FakeControl:
                 upcoming=upcoming,
                 queue=tuple(self._view(pid) for pid in self._queue()),
                 emergency=self.emergency,
+                emergencies=tuple(self.emergencies),
                 output=OutputView("null", True),
                 check=CheckView(now, True, (), ("所有文件都能播放",)),
             )

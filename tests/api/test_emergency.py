@@ -10,6 +10,7 @@ from tests.api.fake_control import FakeControl
 
 EMERGENCY_FIELDS = {
     "active", "script", "title", "started_at", "started_by", "cleared_at", "cleared_by",
+    "state", "priority", "behind", "preempts",
 }  # fmt: skip
 
 
@@ -27,6 +28,7 @@ def test_presets_are_listed(client: TestClient, desk: dict[str, str]) -> None:
         "title": "火警疏散",
         "text": "各位来宾请注意,请按指示有序疏散。",
         "repeat_every_seconds": 45.0,
+        "priority": 9,
     }
 
 
@@ -81,3 +83,45 @@ def test_floor_staff_cannot_start_an_emergency(client: TestClient, fake: FakeCon
     assert r.json()["code"] == "forbidden_role"
     assert "播音员" in r.json()["message"]
     assert fake.emergency.active is False
+
+
+def test_a_clear_names_what_it_clears(client: TestClient, desk: dict[str, str]) -> None:
+    client.post("/api/emergency", json={"script": "power-outage"}, headers=desk)
+    started = client.post("/api/emergency", json={"script": "fire-evacuation"}, headers=desk)
+    assert (started.json()["state"], started.json()["preempts"]) == ("on_air", "停电")
+    listed = client.get("/api/status", headers=desk).json()["emergencies"]
+    assert [(e["script"], e["state"], e["behind"]) for e in listed] == [
+        ("fire-evacuation", "on_air", ""), ("power-outage", "waiting", "火警疏散"),
+    ]  # fmt: skip
+    r = client.post("/api/emergency/clear", headers=desk)
+    assert r.status_code == 409 and r.json()["code"] == "which_emergency"
+    r = client.post("/api/emergency/clear", json={"script": "power-outage"}, headers=desk)
+    assert (r.status_code, r.json()["script"], r.json()["state"]) == (
+        200,
+        "power-outage",
+        "cleared",
+    )
+    r = client.post("/api/emergency/clear", json={"script": "power-outage"}, headers=desk)
+    assert r.status_code == 409 and r.json()["code"] == "not_active"
+    assert client.post("/api/emergency/clear", headers=desk).json()["script"] == "fire-evacuation"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"), [({"script": ""}, "script"), ({"script": 7}, "script"), ([], "body")]
+)
+def test_a_bad_clear_body_is_422(
+    client: TestClient, desk: dict[str, str], body: object, field: str
+) -> None:
+    client.post("/api/emergency", json={"script": "fire-evacuation"}, headers=desk)
+    r = client.post("/api/emergency/clear", json=body, headers=desk)
+    assert r.status_code == 422
+    assert r.json()["field"] == field
+
+
+def test_a_clear_body_that_is_not_json_is_415(client: TestClient, desk: dict[str, str]) -> None:
+    client.post("/api/emergency", json={"script": "fire-evacuation"}, headers=desk)
+    r = client.post(
+        "/api/emergency/clear", content=b"script=fire-evacuation",
+        headers={**desk, "Content-Type": "application/x-www-form-urlencoded"},
+    )  # fmt: skip
+    assert r.status_code == 415

@@ -13,7 +13,8 @@ Fixtures (scope):
     browser (package)        Chromium, headless, with harness.BROWSER_ARGS (fake microphone)
     launch_browser (test)    launch_browser(extra_args) -> Browser: one with more flags,
                              closed at the end of the test (type: harness.LaunchBrowser)
-    service (module)         harness.Service over HTTP: the real `mall-pa run`, its people
+    service (module)         harness.Service over HTTP: the real `mall-pa run`, its people,
+                             two emergency presets: "fire" (priority 5) and "power" (3)
     tls_service (module)     the same over HTTPS with the service's own certificate
     contexts (test)          harness.Contexts: contexts.open(label, service, options, browser)
     phone, desk (test)       a Page in a new phone / desk context on `service`, labelled
@@ -147,13 +148,30 @@ def _launch_browser(playwright: Playwright, chromium_path: str) -> Iterator[Laun
 
 # -- the service ----------------------------------------------------------------------------
 
+POWER = """
+id = "power"
+kind = "emergency"
+title = "停电安抚"
+text = "请注意,商场临时停电,请在原地稍候。"
+approved_by = "安全部"
+approved_at = "2026-11-01"
+repeat_every_seconds = 6
+priority = 3
+"""
+"""A second emergency preset, below the short-track store's "fire" (火警疏散, which has the
+default priority, 5): a fire evacuation preempts it, and it resumes after the fire's clear."""
+
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     """`mall-pa run` over HTTP on a short-track store, shared by the tests of a module (what
     one test pages or changes, the next one sees): admin 陈静, staff 李娜, trained announcer
-    王芳, supervisor 赵强 (`service.people`, `service.staff`...)."""
-    running = start_service(tmp_path_factory.mktemp("browser-store"))
+    王芳, supervisor 赵强 (`service.people`, `service.staff`...); the emergency presets "fire"
+    (火警疏散, priority 5) and `POWER` (停电安抚, priority 3)."""
+    folder = tmp_path_factory.mktemp("browser-store")
+    (folder / "scripts").mkdir()
+    (folder / "scripts" / "power.toml").write_text(POWER, encoding="utf-8")  # make_store keeps it
+    running = start_service(folder)
     yield running
     running.close()
 

@@ -3,8 +3,11 @@
 The tests share one short-track service (3-4 s songs; a page is about 12 s of synthetic
 voice) and run in order: sign in and see what plays; a page waits in the queue and airs (the
 ON AIR light, B13); a staff member's panel is disabled; a failed check shows red; the live
-connection recovers after a drop; an expired session brings the sign-in form back; last, the
-page is in today's log, and an emergency airs only after its confirmation, then is cleared.
+connection recovers after a drop; an expired session brings the sign-in form back; then the
+page is in today's log, and an emergency airs only after its confirmation, then is cleared;
+last, precedence between the two presets (火警疏散 "fire", priority 5; 停电安抚 "power", 3):
+the fire cuts in on the power failure, which resumes after the fire's clear, and the power
+failure started during a fire waits its turn and may be cleared before it airs.
 Nothing sleeps: every wait is an `expect` or a `wait_for_function` with a deadline.
 """
 
@@ -61,6 +64,24 @@ def emergency_now(service: Service) -> dict[str, Any]:
     return current
 
 
+def status_now(service: Service) -> dict[str, Any]:
+    status: dict[str, Any] = service.running.get("/api/status", service.bearer("赵强"))
+    return status
+
+
+def active_emergencies(service: Service) -> list[tuple[str, str, str]]:
+    """Every active emergency as /api/status lists them, in the order they air: (preset,
+    state, behind)."""
+    return [(e["script"], e["state"], e["behind"]) for e in status_now(service)["emergencies"]]
+
+
+def clear_every_emergency(service: Service) -> None:
+    """What a test left active, cleared through the API (each one by name)."""
+    for em in status_now(service)["emergencies"]:
+        body = {"script": em["script"]}
+        service.running.post("/api/emergency/clear", body, service.bearer("赵强"))
+
+
 def wait_for_a_new_song(page: Page) -> None:
     """Until the next song starts: then a page submitted now waits seconds in the queue."""
     title = page.locator("#now-title").inner_text()
@@ -107,7 +128,10 @@ def test_the_supervisor_signs_in_and_sees_what_plays_and_what_comes(
     expect(desk.locator("#check")).to_have_class(re.compile(r"\bok\b"))
     expect(desk.locator("#check-state")).to_contain_text("通过")
     expect(desk.locator("#output")).to_have_class(re.compile(r"\bok\b"))
-    expect(desk.locator("#emergency .preset")).to_have_text(re.compile("火警疏散"))
+    presets = desk.locator("#emergency .preset")  # the most important first, each its priority
+    expect(presets).to_have_text(
+        [re.compile("^火警疏散优先级 5 · "), re.compile("^停电安抚优先级 3 · ")]
+    )
 
 
 def test_a_page_waits_in_the_queue_then_airs_with_the_light_on(
@@ -240,12 +264,14 @@ def test_an_emergency_airs_only_after_its_confirmation_and_is_cleared(
     open_console(desk, service, service.supervisor)
     panel, onair = desk.locator("#emergency"), desk.locator("#onair")
     dialog = desk.locator("#confirm")
+    fire = desk.locator("#emergency-presets").get_by_role("button", name=re.compile("火警疏散"))
+    on_air = desk.locator("#emergency-list .emergency-item.on-air")
     expect(onair).not_to_have_class(lit(), timeout=AIRING_MS)  # an earlier test's page ended
     for text in AIRED:  # in today's log, as /api/timeline has it
         logged = desk.locator("#asrun .row.kind-announcement", has_text=text).first
         expect(logged.locator(".kind")).to_have_text("广播")
     try:
-        desk.get_by_role("button", name=re.compile("火警疏散")).click()
+        fire.click()
         expect(dialog).to_be_visible()
         expect(dialog).to_contain_text("火警疏散")
         expect(dialog).to_contain_text("请注意,请立即疏散。")  # the preset's full text
@@ -255,14 +281,20 @@ def test_an_emergency_airs_only_after_its_confirmation_and_is_cleared(
         assert emergency_now(service)["active"] is False  # nothing aired before confirming
         expect(panel).not_to_have_class(re.compile(r"\bactive\b"))
 
-        desk.get_by_role("button", name=re.compile("火警疏散")).click()
+        fire.click()
         dialog.get_by_role("button", name="确认播出").click()
         expect(panel).to_have_class(re.compile(r"\bactive\b"))
-        expect(desk.locator("#emergency-title")).to_have_text("火警疏散")
-        expect(desk.locator("#emergency-who")).to_contain_text("赵强")
+        expect(on_air.locator(".emergency-name")).to_have_text("火警疏散")
+        expect(on_air.locator(".emergency-who")).to_contain_text("赵强")
+        expect(desk.locator("#emergency-message")).to_have_text(
+            "已启动紧急广播「火警疏散」,正在播出。"
+        )
         started = emergency_now(service)
         assert started["active"] is True and started["started_by"] == "赵强"
-        expect(desk.locator("#emergency-who")).to_contain_text(started["started_at"][11:19])
+        assert started["state"] == "on_air"
+        expect(on_air.locator(".emergency-who")).to_contain_text(started["started_at"][11:19])
+        expect(fire).to_be_disabled()  # it is on: not twice
+        expect(fire).to_contain_text("进行中")
         expect(onair).to_have_class(lit(), timeout=8_000)  # each repeat is spoken
         expect(desk.locator("#onair-what")).to_contain_text("紧急广播")
         expect(desk.locator("#upcoming .group-emergency").first).to_be_visible()
@@ -282,8 +314,11 @@ def test_an_emergency_airs_only_after_its_confirmation_and_is_cleared(
         gone = service.running.get(f"/api/pages/{waiting['id']}", service.bearer("赵强"))
         assert gone["state"] == "cancelled"
 
-        desk.locator("#emergency-clear").click()
-        expect(dialog).to_contain_text("结束紧急广播?")
+        on_air.get_by_role("button", name="结束「火警疏散」").click()
+        expect(dialog).to_contain_text("结束紧急广播「火警疏散」?")
+        expect(dialog).to_contain_text(
+            "正在播出的这一遍会播完(B12),然后播出解除广播(如有),恢复音乐。"
+        )
         dialog.get_by_role("button", name="结束紧急广播").click()
         expect(panel).not_to_have_class(re.compile(r"\bactive\b"))
         expect(desk.locator("#emergency-last")).to_contain_text(re.compile(r"赵强 \S+ 结束"))
@@ -293,5 +328,149 @@ def test_an_emergency_airs_only_after_its_confirmation_and_is_cleared(
         expect(onair).not_to_have_class(lit())
         expect(desk.locator("#upcoming .group-emergency")).to_have_count(0)
     finally:
-        if emergency_now(service)["active"]:
-            service.running.post("/api/emergency/clear", {}, service.bearer("赵强"))
+        clear_every_emergency(service)
+
+
+def test_a_more_important_emergency_cuts_in_and_the_other_resumes_after_it(
+    desk: Page, service: Service
+) -> None:
+    open_console(desk, service, service.supervisor)
+    panel, dialog = desk.locator("#emergency"), desk.locator("#confirm")
+    presets = desk.locator("#emergency-presets")
+    fire = presets.get_by_role("button", name=re.compile("火警疏散"))
+    power = presets.get_by_role("button", name=re.compile("停电安抚"))
+    items = desk.locator("#emergency-list .emergency-item")
+    message = desk.locator("#emergency-message")
+    on_air = re.compile(r"\bon-air\b")
+    expect(fire).to_contain_text("优先级 5")
+    expect(power).to_contain_text("优先级 3")
+    assert active_emergencies(service) == []
+    try:
+        # the power failure first: nothing else is on, it cuts in on the music
+        power.click()
+        expect(dialog).to_contain_text("停电安抚")
+        expect(dialog).to_contain_text("确认后立即打断正在播放的内容,每 6 秒重复一次")
+        dialog.get_by_role("button", name="确认播出").click()
+        expect(message).to_have_text("已启动紧急广播「停电安抚」,正在播出。")
+        expect(items).to_have_count(1)
+        expect(items.first).to_have_class(on_air)
+        expect(items.first.locator(".emergency-state")).to_have_text("正在播出")
+        expect(items.first.locator(".emergency-name")).to_have_text("停电安抚")
+        expect(power).to_be_disabled()
+        expect(power).to_contain_text("进行中")
+        expect(fire).to_be_enabled()  # the presets stay: a more important one can start
+        assert active_emergencies(service) == [("power", "on_air", "")]
+
+        # then the fire: more important, it cuts the power failure off at once
+        fire.click()
+        expect(dialog).to_contain_text("将立即打断「停电安抚」,停电安抚 在它结束后恢复。")
+        dialog.get_by_role("button", name="确认播出").click()
+        expect(message).to_have_text(
+            "已打断「停电安抚」,「火警疏散」正在播出;「停电安抚」在它结束后恢复。"
+        )
+        expect(items).to_have_count(2)
+        first, second = items.nth(0), items.nth(1)
+        expect(first).to_have_class(on_air)
+        expect(first.locator(".emergency-name")).to_have_text("火警疏散")
+        expect(first.locator(".priority")).to_have_text("优先级 5")
+        expect(first.locator(".emergency-who")).to_contain_text("赵强")
+        expect(second).to_have_class(re.compile(r"\bwaiting\b"))
+        expect(second.locator(".emergency-state")).to_have_text("等待中,排在「火警疏散」之后")
+        expect(second.locator(".emergency-name")).to_have_text("停电安抚")
+        expect(second.locator(".priority")).to_have_text("优先级 3")
+        expect(desk.locator("#emergency-count")).to_have_text("(2 个)")
+        expect(fire).to_be_disabled()
+        expect(power).to_be_disabled()
+        status = status_now(service)
+        assert [(e["script"], e["state"], e["behind"]) for e in status["emergencies"]] == [
+            ("fire", "on_air", ""),
+            ("power", "waiting", "火警疏散"),
+        ]
+        assert status["emergency"]["script"] == "fire"
+        expect(first.locator(".emergency-who")).to_contain_text(
+            status["emergencies"][0]["started_at"][11:19]
+        )
+        expect(desk.locator("#now-title")).to_have_text(re.compile("^(警报音|火警疏散)$"))
+        desk.screenshot(path=ARTIFACTS / "test_console.emergency-precedence.png")
+
+        # the fire is cleared by its own button: the power failure takes the air again
+        with desk.expect_request(lambda r: r.url.endswith("/api/emergency/clear")) as sent:
+            first.get_by_role("button", name="结束「火警疏散」").click()
+            expect(dialog).to_contain_text("结束紧急广播「火警疏散」?")
+            expect(dialog).to_contain_text("然后播出排在后面的「停电安抚」。")
+            dialog.get_by_role("button", name="结束紧急广播").click()
+        assert sent.value.post_data_json == {"script": "fire"}
+        expect(message).to_have_text(
+            "已结束「火警疏散」;正在播出的这一遍会播完,然后播出「停电安抚」。"
+        )
+        expect(items).to_have_count(1)
+        expect(items.first).to_have_class(on_air)
+        expect(items.first.locator(".emergency-name")).to_have_text("停电安抚")
+        expect(panel).to_have_class(re.compile(r"\bactive\b"))
+        expect(fire).to_be_enabled()
+        assert active_emergencies(service) == [("power", "on_air", "")]
+        expect(desk.locator("#now-title")).to_have_text("停电安抚", timeout=15_000)  # it resumed
+
+        # and then the power failure: none is left, the music comes back
+        items.first.get_by_role("button", name="结束「停电安抚」").click()
+        expect(dialog).to_contain_text("然后播出解除广播(如有),恢复音乐。")
+        dialog.get_by_role("button", name="结束紧急广播").click()
+        expect(panel).not_to_have_class(re.compile(r"\bactive\b"))
+        expect(desk.locator("body")).not_to_have_class(re.compile(r"\bin-emergency\b"))
+        expect(desk.locator("#emergency-last")).to_contain_text("上一次:停电安抚")
+        expect(desk.locator("#emergency-last")).to_contain_text(re.compile(r"赵强 \S+ 结束"))
+        expect(power).to_be_enabled()
+        status = status_now(service)
+        assert status["emergencies"] == []
+        last = status["emergency"]
+        assert (last["script"], last["state"], last["active"]) == ("power", "cleared", False)
+        assert last["cleared_by"] == "赵强"
+        expect(desk.locator("#now-kind")).to_have_text("音乐", timeout=10_000)
+    finally:
+        clear_every_emergency(service)
+
+
+def test_a_less_important_emergency_waits_its_turn_and_can_be_cleared_unaired(
+    desk: Page, service: Service
+) -> None:
+    open_console(desk, service, service.supervisor)
+    dialog, message = desk.locator("#confirm"), desk.locator("#emergency-message")
+    power = desk.locator("#emergency-presets").get_by_role("button", name=re.compile("停电安抚"))
+    items = desk.locator("#emergency-list .emergency-item")
+    try:
+        # the fire is started elsewhere (another desk, through the API): this desk follows
+        started = service.running.post("/api/emergency", {"script": "fire"}, service.bearer("王芳"))
+        assert started.status_code == 202, started.text
+        expect(items).to_have_count(1)
+        expect(items.first.locator(".emergency-name")).to_have_text("火警疏散")
+        expect(items.first.locator(".emergency-who")).to_contain_text("王芳")
+
+        power.click()
+        expect(dialog).to_contain_text("「火警疏散」正在播出,本条将排队等待,火警疏散 结束后播出。")
+        dialog.get_by_role("button", name="确认播出").click()
+        expect(message).to_have_text("已启动「停电安抚」:「火警疏散」正在播出,本条排队等待。")
+        expect(items).to_have_count(2)
+        expect(items.nth(0).locator(".emergency-name")).to_have_text("火警疏散")
+        expect(items.nth(1).locator(".emergency-state")).to_have_text("等待中,排在「火警疏散」之后")
+        assert active_emergencies(service) == [
+            ("fire", "on_air", ""),
+            ("power", "waiting", "火警疏散"),
+        ]
+
+        # the waiting one is cleared: it never airs, the fire goes on
+        items.nth(1).get_by_role("button", name="结束「停电安抚」").click()
+        expect(dialog).to_contain_text("它还在排队,结束后不会播出;「火警疏散」继续播出。")
+        dialog.get_by_role("button", name="结束紧急广播").click()
+        expect(message).to_have_text("已结束「停电安抚」,它不会播出。")
+        expect(items).to_have_count(1)
+        expect(items.first.locator(".emergency-name")).to_have_text("火警疏散")
+        expect(power).to_be_enabled()
+        assert active_emergencies(service) == [("fire", "on_air", "")]
+
+        items.first.get_by_role("button", name="结束「火警疏散」").click()
+        dialog.get_by_role("button", name="结束紧急广播").click()
+        expect(desk.locator("#emergency")).not_to_have_class(re.compile(r"\bactive\b"))
+        expect(desk.locator("#emergency-last")).to_contain_text("上一次:火警疏散 — 王芳")
+        assert active_emergencies(service) == []
+    finally:
+        clear_every_emergency(service)

@@ -1,5 +1,6 @@
 """Random adversarial days (issue 12, item 10): floods of pages, stacked emergencies,
-dayparts with nothing playable and files that vanish mid-day, all at once. Whatever comes,
+dayparts with nothing playable and files that vanish mid-day, all at once; the emergencies
+of three presets, two of equal priority, preempt and wait for each other. Whatever comes,
 the day keeps every invariant (tests/invariants.py): no dead air while open, nothing taken
 lost, nothing cut but by an emergency, the slots and the closing song in their place; and
 the engine never loops (tests/vanishing.py)."""
@@ -28,6 +29,11 @@ from tests.invariants import violations
 from tests.vanishing import simulate_vanishing
 
 HOUR = 3600.0
+PRESETS = [  # a higher one preempts; the two of priority 5 wait for each other
+    emergency_script("fire", 30.0, priority=9),
+    emergency_script("power", 20.0, priority=5),
+    emergency_script("flood", 25.0, priority=5),
+]
 DAY = st.fixed_dictionaries(
     {
         "seed": st.integers(0, 10_000),
@@ -37,8 +43,11 @@ DAY = st.fixed_dictionaries(
             st.tuples(st.floats(9, 22.5), st.floats(1, 120), st.integers(1, 300), st.booleans()),
             max_size=3,
         ),
-        "emergencies": st.lists(  # (hour, lasts seconds or never cleared)
-            st.tuples(st.floats(9, 23), st.one_of(st.none(), st.floats(5, 1800))), max_size=3
+        "emergencies": st.lists(  # (preset, hour, lasts seconds or never cleared)
+            st.tuples(
+                st.integers(0, 2), st.floats(9, 23), st.one_of(st.none(), st.floats(5, 1800))
+            ),
+            max_size=4,
         ),
     }
 )
@@ -75,11 +84,10 @@ def test_random_adversarial_days_keep_every_invariant(day: dict[str, Any]) -> No
     for start, every, count, urgent in day["floods"]:
         at = plan.day_start + start * HOUR
         commands += [page(plan, at + i * every, urgent=urgent) for i in range(count)]
-    fire = emergency_script("fire", 30.0)
-    for hour, lasts in day["emergencies"]:
+    for preset, hour, lasts in day["emergencies"]:
         at = plan.day_start + hour * HOUR
-        commands.append(emergency(plan, at, fire, 12.0))
+        commands.append(emergency(plan, at, PRESETS[preset], 12.0))
         if lasts is not None:
-            commands.append(clear(plan, at + lasts))
+            commands.append(clear(plan, at + lasts, PRESETS[preset].id))
     timeline = simulate_vanishing(plan, gone, commands)
     assert violations(plan, timeline, commands) == []

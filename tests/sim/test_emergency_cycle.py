@@ -252,7 +252,8 @@ def until(plan: DayPlan, commands: list[ScheduledCommand], clock: str) -> list[A
 def resumed(
     plan: DayPlan, clock: str, log: list[AsRunEntry], call: EmergencyCall | None
 ) -> Playout:
-    playout = Playout(plan, start=at(plan, clock), recovery=Recovery(tuple(log), (), call))
+    calls = () if call is None else (call,)
+    playout = Playout(plan, start=at(plan, clock), recovery=Recovery(tuple(log), (), calls))
     playout.run_until(plan.day_end)
     playout.finish(plan.day_end)
     return playout
@@ -264,7 +265,7 @@ def test_an_emergency_goes_on_alternating_after_a_restart_with_its_first_instant
     log = until(plan, [call], "15:01:05")
     assert isinstance(call.command, EmergencyCall)
     playout = Playout(plan, start=at(plan, "15:01:10"),
-                      recovery=Recovery(tuple(log), (), call.command))  # fmt: skip
+                      recovery=Recovery(tuple(log), (), (call.command,)))  # fmt: skip
     snapshot = playout.engine.snapshot().emergency
     assert snapshot is not None and snapshot.started_at == call.at
     assert playout.item is not None and playout.item.title == ALERT_TITLE  # at once

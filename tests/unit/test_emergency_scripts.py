@@ -40,6 +40,21 @@ def test_a_preset_names_its_all_clear(tmp_path: Path) -> None:
     assert by_id["all-clear"].kind is ScriptKind.ALL_CLEAR
 
 
+def test_a_preset_has_a_priority_from_1_to_9_and_5_unless_it_says(tmp_path: Path) -> None:
+    fire = FIRE + "priority = 9\n"
+    power = FIRE.replace('id = "fire"', 'id = "power"')
+    scripts = load_scripts(library(tmp_path, fire, power, ALL_CLEAR), probe, ZONES, DAYPARTS)
+    assert {s.id: s.priority for s in scripts if s.kind is ScriptKind.EMERGENCY} == {
+        "fire": 9, "power": 5,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("value", ["0", "10", "2.5", '"high"', "true", "-1"])
+def test_a_priority_out_of_range_or_not_whole_is_named(tmp_path: Path, value: str) -> None:
+    [problem] = problems_of(tmp_path, FIRE + f"priority = {value}\n", ALL_CLEAR)
+    assert (problem.where, problem.expected) == ("priority", "a whole number from 1 to 9")
+
+
 def test_a_clear_script_that_is_not_an_all_clear(tmp_path: Path) -> None:
     welcome = FIXED.replace('id = "welcome"', 'id = "all-clear"')
     [problem] = problems_of(tmp_path, FIRE, welcome)

@@ -81,6 +81,19 @@ def test_commands_sorted_by_time_comments_and_blank_lines_ignored(tmp_path: Path
     assert (page.id, page.kind, page.urgent) == ("p1", "customer", False)
     assert page.text == "来宾张先生,请听到广播后到一楼服务台。"
     assert call.script is FIRE
+    assert clear.script_id == ""  # naming none: it clears every emergency on
+
+
+def test_a_clear_names_the_preset_it_clears_and_an_unknown_one_is_a_problem(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, '{"at": "12:05", "type": "emergency_clear", "script": "power"}')
+    (command,) = what_if.commands(path, DAY, ZONE, PRESETS, SPEAKER)
+    assert isinstance(command.command, Clear) and command.command.script_id == "power"
+    problems = found(tmp_path, '{"at": "12:05", "type": "emergency_clear", "script": "flood"}')
+    assert [(w, f) for w, _, f, _ in problems] == [("line 1.script", '"flood"')]
+    problems = found(tmp_path, '{"at": "12:05", "type": "emergency_clear", "script": 7}')
+    assert [(w, e) for w, e, _, _ in problems] == [("line 1.script", "non-empty text in quotes")]
 
 
 def test_lost_child_pages_are_urgent_by_default(tmp_path: Path) -> None:
@@ -237,10 +250,10 @@ def test_unknown_key(tmp_path: Path) -> None:
     assert found(
         tmp_path,
         PAGE + '"place": "服务台", "urgnet": true}',
-        '{"at": "10:00", "type": "emergency_clear", "script": "fire"}',
+        '{"at": "10:00", "type": "emergency_clear", "preset": "fire"}',
     ) == [
         ("line 1.urgnet", "a known key", '"urgnet"', 'did you mean "urgent"?'),
-        ("line 2.script", "a known key", '"script"', "known keys: at, type"),
+        ("line 2.preset", "a known key", '"preset"', "known keys: at, type, script"),
     ]
 
 

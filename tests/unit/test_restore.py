@@ -131,7 +131,7 @@ def test_pages_wait_in_their_old_order_and_an_emergency_is_back_at_once() -> Non
     )
     call = emergency(plan, "15:00", emergency_script()).command
     assert isinstance(call, EmergencyCall)
-    recovery = Recovery(tuple(before), pages, call)
+    recovery = Recovery(tuple(before), pages, (call,))
     playout = Playout(plan, start=at(plan, "15:00:30"), recovery=recovery)
     assert playout.item is not None and playout.item.source is Source.EMERGENCY
     playout.run_until(at(plan, "15:01"))

@@ -82,7 +82,7 @@ def test_everything_survives_closing_and_opening_again(tmp_path: Path) -> None:
         store.heartbeat(T0 + 5)
     with Store(path) as store:
         assert store.page("p1") == page()
-        assert store.active_emergency() is not None and store.last_heartbeat() == T0 + 5
+        assert store.active_emergencies() != [] and store.last_heartbeat() == T0 + 5
 
 
 def test_two_stores_on_one_file_see_each_others_writes(tmp_path: Path) -> None:
@@ -272,17 +272,21 @@ def test_unfinished_pages_are_queued_or_on_air_on_any_day(store: Store) -> None:
 # -- emergencies ---------------------------------------------------------------------------
 
 
-def test_emergencies_start_and_clear(store: Store) -> None:
-    assert store.active_emergency() is None and store.emergency_cleared(T0, "王") is None
+def test_emergencies_start_and_clear_one_by_one(store: Store) -> None:
+    assert store.active_emergencies() == [] and store.emergency_cleared("fire", T0, "王") is None
     first = store.emergency_started("fire", "火警疏散", T0, "王芳")
     second = store.emergency_started("quake", "地震", T0 + 5, "陈静")
-    assert store.active_emergency() == second and first.id < second.id
-    cleared = store.emergency_cleared(T0 + 60, "王芳")
+    assert store.active_emergencies() == [first, second] and first.id < second.id
+    assert store.emergency_cleared("flood", T0 + 30, "王芳") is None  # not active: nothing
+    cleared = store.emergency_cleared("quake", T0 + 60, "王芳")
     assert cleared == replace(second, cleared_at=T0 + 60, cleared_by="王芳")
-    assert store.active_emergency() is None and store.emergency_cleared(T0 + 61, "x") is None
-    assert store.emergencies(T0) == [replace(first, cleared_at=T0 + 60, cleared_by="王芳"), cleared]
+    assert store.active_emergencies() == [first]
+    first_cleared = store.emergency_cleared("fire", T0 + 61, "陈静")
+    assert first_cleared == replace(first, cleared_at=T0 + 61, cleared_by="陈静")
+    assert store.active_emergencies() == [] and store.emergency_cleared("fire", T0, "x") is None
+    assert store.emergencies(T0) == [first_cleared, cleared]
     store.emergency_started("fire", "火警疏散", T0 + 100, "王芳")
-    assert [e.started_at for e in store.emergencies(T0 + 61)] == [T0 + 100]
+    assert [e.started_at for e in store.emergencies(T0 + 62)] == [T0 + 100]
     assert [e.started_at for e in store.emergencies(T0 + 30)] == [T0, T0 + 5, T0 + 100]
 
 

@@ -1,5 +1,6 @@
 /* mall-pa desk console: what is on air and what comes next, the page queue, the ON AIR light
- * (B13), the emergency panel, today's as-run log and the system's health.
+ * (B13), the emergency panel (every active emergency: the one on air, those waiting their turn;
+ * the presets, by priority), today's as-run log and the system's health.
  *
  * State comes from GET /api/status (refetched, debounced, after every live event, on every
  * (re)connect of the event stream, and every 15 s as a fallback) and GET /api/timeline
@@ -42,9 +43,13 @@
   var queue = [];           // PageOut of the waiting pages, in order
   var etaAt = {};           // page id -> when it should air (ms, service clock), or null
   var etaSpans = {};        // page id -> its countdown's span
-  var presets = null;       // [{id, title, text, repeat_every_seconds}] or null (not loaded)
-  var lastEmergency = null; // the emergency this page last saw (EmergencyOut)
-  var emergencyChangedAt = 0; // when it last started or was cleared, as far as seen (ms)
+  var presets = null;       // [{id, title, text, repeat_every_seconds, priority}] or null (not loaded)
+  var emergencies = [];     // EmergencyOut of every active emergency, in the order they air
+  var lastEmergency = null; // the one on air, else the last one this page saw (EmergencyOut)
+  var emergencySeen = 0;    // starts and clears this page took in (answers and events)
+  var starting = false;     // a start is on its way: the presets wait for its answer
+  var clearing = {};        // preset id -> true while its clear is on its way
+  var shownPanel = "";      // what the emergency panel's lists were last drawn from
   var asrun = { day: "", rows: [], keys: {}, total: 0 };
   var fetching = false, again = false, debounce = null;
   var answering = null;     // the open confirmation's resolve()
@@ -59,8 +64,11 @@
     bindOnce();
     stopLive();
     presets = null;
+    emergencies = [];
     lastEmergency = null;
-    emergencyChangedAt = 0;
+    emergencySeen = 0;
+    starting = false;
+    clearing = {};
     asrun = { day: "", rows: [], keys: {}, total: 0 };
     renderEmergencyRights();
     startLive();
@@ -80,7 +88,6 @@
   function bindOnce() {
     if (bound) return;
     bound = true;
-    $("emergency-clear").addEventListener("click", askClear);
     $("confirm-ok").addEventListener("click", function () { $("confirm").close("ok"); });
     $("confirm-cancel").addEventListener("click", function () { $("confirm").close("cancel"); });
     $("confirm").addEventListener("close", function () {
@@ -152,10 +159,11 @@
     if (!me) return;
     if (fetching) { again = true; return; }
     fetching = true;
+    var seen = emergencySeen;
     PA.api("GET", "/api/status")
       .then(function (data) {
         $("status-message").textContent = "";
-        applyStatus(data);
+        applyStatus(data, seen === emergencySeen);
       })
       .catch(function (failure) {
         if (failure.status !== 401) $("status-message").textContent = "无法获取最新状态:" + failure.message;
@@ -166,14 +174,16 @@
       });
   }
 
-  function applyStatus(data) {
+  /* `current`: no emergency started or was cleared, as far as seen, while it was asked for. */
+  function applyStatus(data, current) {
     status = data;
     PA.syncClock(data.now);
     offsetMs = zoneOffset(data.now);
     nowItem = data.now_playing;
     onAir = data.on_air;
     setQueue(data.queue);
-    renderEmergency(data.emergency, Date.parse(data.now));
+    if (current) rememberEmergency(data.emergency, data.emergencies);
+    renderEmergency();
     renderNow();
     renderOnAir();
     renderQueue();
@@ -277,7 +287,7 @@
   }
 
   function idleText() {
-    if (lastEmergency && lastEmergency.active) return "紧急广播:等待下一遍";
+    if (inEmergency()) return "紧急广播:等待下一遍";
     return status && !status.open ? "现在不在营业时间,不播放。" : "暂无播放";
   }
 
@@ -300,7 +310,7 @@
 
   function renderOnAir() {
     var box = $("onair");
-    var emergency = lastEmergency && lastEmergency.active;
+    var emergency = inEmergency();
     box.classList.toggle("lit", onAir);
     $("onair-state").textContent = onAir ? "正在播音" : "未在播音";
     var what = "";
@@ -459,20 +469,123 @@
 
   // -- the emergency panel -----------------------------------------------------------------------
 
+  function inEmergency() { return emergencies.length > 0; }
+  function quoted(text) { return "「" + text + "」"; }
+  function nameOf(em) { return em.title || em.script; }
+
+  function findEmergency(scriptId) {
+    return emergencies.filter(function (em) { return em.script === scriptId; })[0] || null;
+  }
+
   function renderEmergencyRights() {
     var denied = $("emergency-denied");
     denied.hidden = canEmergency();
     denied.textContent = "只有播音员和主管可以启动或结束紧急广播;您的账号(" + roleNames() + ")没有这项权限。";
-    $("emergency-clear").disabled = !canEmergency();
-    renderPresets();
+    shownPanel = "";
+    renderEmergency();
   }
 
   function loadPresets() {
     PA.api("GET", "/api/emergency/presets", null, { retries: 2 })
-      .then(function (list) { presets = list || []; renderPresets(); })
+      .then(function (list) { presets = list || []; renderEmergency(); })
       .catch(function (failure) {
         showMessage("emergency-message", "error", "无法读取紧急广播稿:" + failure.message);
       });
+  }
+
+  /* The service's status lists the active emergencies; the last one (who started it, who
+   * cleared it) is remembered here from what this page saw. A status asked for before the
+   * last start or clear seen here may not know of it: it is left out (the next one is due). */
+  function rememberEmergency(em, list) {
+    emergencies = list ? list.slice() : em && em.active ? [em] : [];
+    if (em && (em.active || em.started_at)) {
+      lastEmergency = em;
+    } else if (lastEmergency && lastEmergency.active) {
+      lastEmergency = Object.assign({}, lastEmergency, { active: false, cleared_at: status ? status.now : null });
+    }
+  }
+
+  function noteEmergencyChange() { emergencySeen += 1; }
+
+  /* The service's rule, for the moment until its next status: the highest priority airs,
+   * the earliest started among equals; the others wait behind it. */
+  function rank(list) {
+    var ranked = list.slice().sort(function (a, b) {
+      return (b.priority || 0) - (a.priority || 0) || Date.parse(a.started_at) - Date.parse(b.started_at);
+    });
+    return ranked.map(function (em, i) {
+      return Object.assign({}, em, { state: i ? "waiting" : "on_air", behind: i ? nameOf(ranked[0]) : "" });
+    });
+  }
+
+  function setEmergencies(list) {
+    emergencies = rank(list);
+    if (emergencies.length) lastEmergency = emergencies[0];
+    renderEmergency();
+    renderOnAir();
+  }
+
+  /* `em` (from a start's answer) is active: one more, or the same one again. */
+  function takeStarted(em) {
+    setEmergencies(emergencies.filter(function (e) { return e.script !== em.script; }).concat([em]));
+  }
+
+  /* The emergency `scriptId` is cleared; `ended` (what is known of its end) makes it the
+   * last one when no other is left. */
+  function dropEmergency(scriptId, ended) {
+    var was = findEmergency(scriptId);
+    if (!was) return;
+    var left = emergencies.filter(function (em) { return em !== was; });
+    if (!left.length) lastEmergency = Object.assign({}, was, ended, { active: false, state: "cleared" });
+    setEmergencies(left);
+  }
+
+  function onEmergencyStarted(data) {
+    noteEmergencyChange();
+    soon();
+  }
+
+  function onEmergencyCleared(data) {
+    noteEmergencyChange();
+    dropEmergency(data.script, { cleared_at: data.at });
+    soon();
+  }
+
+  function renderEmergency() {
+    var active = inEmergency();
+    $("emergency").classList.toggle("active", active);
+    document.body.classList.toggle("in-emergency", active);
+    $("emergency-active").hidden = !active;
+    $("emergency-presets-note").hidden = !active || !canEmergency();
+    $("emergency-last").textContent = active || !lastEmergency ? "" : lastEmergencyText(lastEmergency);
+    var key = JSON.stringify([canEmergency(), presets, emergencies, starting, clearing]);
+    if (key === shownPanel) return; // as drawn: the buttons (and the focus) stay
+    shownPanel = key;
+    renderActive();
+    renderPresets();
+  }
+
+  function renderActive() {
+    var list = PA.clear($("emergency-list"));
+    $("emergency-count").textContent = emergencies.length > 1 ? "(" + emergencies.length + " 个)" : "";
+    emergencies.forEach(function (em) { list.appendChild(emergencyRow(em)); });
+  }
+
+  function priorityText(priority) { return priority ? "优先级 " + priority : ""; }
+
+  /* One active emergency: on air (first) or waiting its turn, with its own clear button. */
+  function emergencyRow(em) {
+    var waiting = em.state === "waiting";
+    var behind = em.behind || nameOf(emergencies[0]);
+    return el("li", { class: "emergency-item " + (waiting ? "waiting" : "on-air"), "data-script": em.script },
+      el("p", { class: "emergency-state", text: waiting ? "等待中,排在" + quoted(behind) + "之后" : "正在播出" }),
+      el("p", { class: "emergency-title" },
+        el("span", { class: "emergency-name", text: nameOf(em) }),
+        em.priority ? el("span", { class: "priority", text: priorityText(em.priority) }) : null),
+      el("p", { class: "emergency-who", text: (em.started_by || "有人") + " 于 " + PA.clock(em.started_at) + " 启动" }),
+      el("button", { class: "btn block emergency-clear", type: "button", text: "结束" + quoted(nameOf(em)),
+                     disabled: !canEmergency() || !!clearing[em.script],
+                     onclick: function () { askClear(em.script); } }));
   }
 
   function renderPresets() {
@@ -484,58 +597,19 @@
     }
     if (presets === null) { box.appendChild(el("p", { class: "muted", text: "正在读取紧急广播稿……" })); return; }
     if (!presets.length) { box.appendChild(el("p", { class: "muted", text: "没有已批准的紧急广播稿。" })); return; }
-    presets.forEach(function (preset) {
-      box.appendChild(el("button", { class: "btn block preset", type: "button", "data-id": preset.id,
-                                     onclick: function () { askEmergency(preset); } },
-        el("span", { class: "preset-title", text: preset.title }),
-        el("span", { class: "preset-repeat", text: "每 " + Math.round(preset.repeat_every_seconds) + " 秒重复" })));
-    });
+    presets.forEach(function (preset) { box.appendChild(presetButton(preset)); });
   }
 
-  /* The service's status names only an active emergency; the last one (who started it,
-   * who cleared it) is remembered here from what this page saw. `asOf` (ms) is when a
-   * status was taken: one older than the last start or clear seen here is out of date. */
-  function rememberEmergency(em, asOf) {
-    if (asOf && asOf < emergencyChangedAt) return lastEmergency;
-    if (em && (em.active || em.started_at)) {
-      lastEmergency = em;
-    } else if (lastEmergency && lastEmergency.active) {
-      lastEmergency = Object.assign({}, lastEmergency, { active: false, cleared_at: status ? status.now : null });
-    }
-    return lastEmergency;
-  }
-
-  function noteEmergencyChange(iso) {
-    emergencyChangedAt = Math.max(emergencyChangedAt, Date.parse(iso) || 0);
-  }
-
-  function onEmergencyStarted(data) {
-    noteEmergencyChange(data.at);
-    soon();
-  }
-
-  function onEmergencyCleared(data) {
-    noteEmergencyChange(data.at);
-    if (lastEmergency && lastEmergency.active) {
-      lastEmergency = Object.assign({}, lastEmergency, { active: false, cleared_at: data.at });
-    }
-    renderEmergency(null, Infinity);
-    renderOnAir();
-    soon();
-  }
-
-  function renderEmergency(em, asOf) {
-    em = rememberEmergency(em, asOf);
-    var active = !!(em && em.active);
-    $("emergency").classList.toggle("active", active);
-    document.body.classList.toggle("in-emergency", active);
-    $("emergency-active").hidden = !active;
-    $("emergency-presets").hidden = active;
-    if (active) {
-      $("emergency-title").textContent = em.title || em.script;
-      $("emergency-who").textContent = (em.started_by || "有人") + " 于 " + PA.clock(em.started_at) + " 启动";
-    }
-    $("emergency-last").textContent = active || !em ? "" : lastEmergencyText(em);
+  /* A preset, most important first; one already active cannot be started again. */
+  function presetButton(preset) {
+    var running = !!findEmergency(preset.id);
+    return el("button", { class: "btn block preset" + (running ? " running" : ""), type: "button",
+                          "data-id": preset.id, disabled: running || starting,
+                          onclick: function () { askEmergency(preset); } },
+      el("span", { class: "preset-title" }, preset.title,
+        running ? el("span", { class: "badge running", text: "进行中" }) : null),
+      el("span", { class: "preset-repeat", text: priorityText(preset.priority) + " · 每 " +
+        Math.round(preset.repeat_every_seconds) + " 秒重复" }));
   }
 
   function lastEmergencyText(em) {
@@ -545,6 +619,20 @@
     return text + "。";
   }
 
+  /* What starting `preset` does to what is on air: it cuts in, or it waits its turn. */
+  function startEffect(preset) {
+    var every = "每 " + Math.round(preset.repeat_every_seconds) + " 秒重复一次,直到有人结束。";
+    var first = emergencies[0];
+    if (!first) return "确认后立即打断正在播放的内容," + every;
+    var name = nameOf(first);
+    if (preset.priority > first.priority) return "将立即打断" + quoted(name) + "," + name + " 在它结束后恢复。本条" + every;
+    var ahead = emergencies.filter(function (em) { return em.priority >= preset.priority; });
+    var after = ahead.length > 1
+      ? ahead.map(function (em) { return quoted(nameOf(em)); }).join("、") + "都结束后播出"
+      : name + " 结束后播出";
+    return quoted(name) + "正在播出,本条将排队等待," + after + "。";
+  }
+
   function askEmergency(preset) {
     showMessage("emergency-message", "", "");
     confirmStep({
@@ -552,55 +640,84 @@
       body: [
         el("p", { class: "confirm-preset", text: preset.title }),
         el("p", { class: "confirm-text", text: preset.text }),
-        el("p", { class: "muted", text: "确认后立即打断正在播放的内容,每 " +
-          Math.round(preset.repeat_every_seconds) + " 秒重复一次,直到有人结束。" }),
+        el("p", { class: "muted confirm-effect", text: startEffect(preset) }),
       ],
       ok: "确认播出", okClass: "danger", cancel: "取消",
     }).then(function (yes) { if (yes) startEmergency(preset); });
   }
 
-  function setPresetsDisabled(disabled) {
-    Array.prototype.forEach.call($("emergency-presets").querySelectorAll("button"), function (b) {
-      b.disabled = disabled || !canEmergency();
-    });
+  /* The answer to a start, in words: on air (perhaps cutting one), or waiting. */
+  function startedText(em, already) {
+    var name = quoted(nameOf(em));
+    if (already) return name + "已经在进行中。";
+    if (em.state === "waiting") return "已启动" + name + ":" + quoted(em.behind) + "正在播出,本条排队等待。";
+    if (em.preempts) return "已打断" + quoted(em.preempts) + "," + name + "正在播出;" + quoted(em.preempts) + "在它结束后恢复。";
+    return "已启动紧急广播" + name + ",正在播出。";
   }
 
   function startEmergency(preset) {
+    var already = !!findEmergency(preset.id); // as this page saw it when asked
     showMessage("emergency-message", "", "正在启动紧急广播……");
-    setPresetsDisabled(true);
+    starting = true;
+    renderEmergency();
     PA.api("POST", "/api/emergency", { script: preset.id })
       .then(function (em) {
-        showMessage("emergency-message", "", "");
-        noteEmergencyChange(em.started_at);
-        renderEmergency(em);
+        starting = false;
+        noteEmergencyChange();
+        takeStarted(em);
+        showMessage("emergency-message", "ok", startedText(em, already));
       })
       .catch(function (failure) { showMessage("emergency-message", "error", failure.message); })
-      .then(function () { setPresetsDisabled(false); soon(); });
+      .then(function () { starting = false; renderEmergency(); soon(); });
   }
 
-  function askClear() {
-    var em = status && status.emergency;
+  /* What clearing `em` does: the one on air finishes its repetition, then the next airs (or
+   * the all-clear and the music); a waiting one never airs. */
+  function clearEffect(em) {
+    if (em.state === "waiting") {
+      return "它还在排队,结束后不会播出;" + quoted(nameOf(emergencies[0])) + "继续播出。";
+    }
+    var next = emergencies.filter(function (e) { return e.script !== em.script; })[0];
+    return "正在播出的这一遍会播完(B12),然后" + (next
+      ? "播出排在后面的" + quoted(nameOf(next)) + "。"
+      : "播出解除广播(如有),恢复音乐。");
+  }
+
+  function askClear(scriptId) {
+    var em = findEmergency(scriptId);
+    if (!em) return;
     showMessage("emergency-message", "", "");
     confirmStep({
-      title: "结束紧急广播?",
+      title: "结束紧急广播" + quoted(nameOf(em)) + "?",
       body: [
-        el("p", { class: "confirm-preset", text: em ? em.title : "" }),
-        el("p", { class: "muted", text: "正在播出的这一遍会播完(B12),然后恢复音乐。" }),
+        el("p", { class: "confirm-preset", text: nameOf(em) }),
+        el("p", { class: "muted confirm-effect", text: clearEffect(em) }),
       ],
       ok: "结束紧急广播", okClass: "primary", cancel: "不结束",
-    }).then(function (yes) { if (yes) clearEmergency(); });
+    }).then(function (yes) { if (yes) clearEmergency(em); });
   }
 
-  function clearEmergency() {
-    $("emergency-clear").disabled = true;
-    PA.api("POST", "/api/emergency/clear")
-      .then(function (em) {
-        noteEmergencyChange(em.cleared_at);
-        renderEmergency(em);
-        showMessage("emergency-message", "ok", "已结束紧急广播;正在播出的这一遍会播完。");
+  /* The answer to a clear, in words; `wasOnAir`: it was the one on air when asked. */
+  function clearedText(em, wasOnAir) {
+    var name = quoted(nameOf(em));
+    if (!wasOnAir) return "已结束" + name + ",它不会播出。";
+    var next = emergencies[0];
+    return "已结束" + name + ";正在播出的这一遍会播完" + (next ? ",然后播出" + quoted(nameOf(next)) : "") + "。";
+  }
+
+  function clearEmergency(em) {
+    clearing[em.script] = true;
+    renderEmergency();
+    PA.api("POST", "/api/emergency/clear", { script: em.script })
+      .then(function (cleared) {
+        noteEmergencyChange();
+        dropEmergency(cleared.script, cleared);
+        if (!inEmergency()) lastEmergency = cleared; // who cleared it, as the service has it
+        renderEmergency();
+        showMessage("emergency-message", "ok", clearedText(cleared, em.state !== "waiting"));
       })
       .catch(function (failure) { showMessage("emergency-message", "error", failure.message); })
-      .then(function () { $("emergency-clear").disabled = !canEmergency(); soon(); });
+      .then(function () { delete clearing[em.script]; renderEmergency(); soon(); });
   }
 
   // -- the system's health -----------------------------------------------------------------------

@@ -53,6 +53,14 @@ def fixed_script(id: str, slots: Sequence[str], order: int = 0, text: str = "固
     )
 
 
+ALL_CLEAR = Script(
+    "all-clear", ScriptKind.ALL_CLEAR, "警报解除", "警报解除,商场恢复正常营业",
+    Path("/lib/all-clear.toml"), audio=Track(Path("/speech/all-clear.wav"), "警报解除", 6.0),
+    approved_by="安全部", approved_at=date(2026, 11, 1),
+)  # fmt: skip
+"""An all-clear script, spoken in 6 s (a plan names it in `all_clears`)."""
+
+
 def emergency_script(id: str = "fire", repeat: float = 30.0, priority: int = 5) -> Script:
     return Script(
         id,

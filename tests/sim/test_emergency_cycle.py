@@ -27,9 +27,9 @@ from daemon.model import (
     Script,
     ScriptKind,
     Source,
-    Track,
 )
 from tests.factory import (
+    ALL_CLEAR,
     PlanSpec,
     at,
     clear,
@@ -42,17 +42,6 @@ from tests.factory import (
 )
 from tests.invariants import violations
 from tests.invariants_emergency import MAX_QUIET
-
-ALL_CLEAR = Script(
-    "all-clear",
-    ScriptKind.ALL_CLEAR,
-    "警报解除",
-    "警报解除,商场恢复正常营业",
-    Path("/lib/all-clear.toml"),
-    audio=Track(Path("/speech/all-clear.wav"), "警报解除", 6.0),
-    approved_by="安全部",
-    approved_at=date(2026, 11, 1),
-)
 
 
 def campaign(every_songs: int = 1) -> tuple[Script, float, list[tuple[str, str]]]:

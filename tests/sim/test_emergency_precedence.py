@@ -7,8 +7,6 @@ tests/invariants_emergency.py) and against the exact items expected."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
-from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -25,22 +23,14 @@ from daemon.model import (
     ItemKind,
     Recovery,
     ScheduledCommand,
-    Script,
-    ScriptKind,
-    Track,
 )
-from tests.factory import PlanSpec, at, clear, emergency, emergency_script, make_plan
+from tests.factory import ALL_CLEAR, PlanSpec, at, clear, emergency, emergency_script, make_plan
 from tests.invariants import violations
 from tests.invariants_emergency import BLOCK, reigns
 
 FIRE = emergency_script("fire", 30.0, priority=9)
 POWER = emergency_script("power", 20.0, priority=5)
 FLOOD = emergency_script("flood", 25.0, priority=5)
-ALL_CLEAR = Script(
-    "all-clear", ScriptKind.ALL_CLEAR, "警报解除", "警报解除,商场恢复正常营业",
-    Path("/lib/all-clear.toml"), audio=Track(Path("/speech/all-clear.wav"), "警报解除", 6.0),
-    approved_by="安全部", approved_at=date(2026, 11, 1),
-)  # fmt: skip
 
 
 def plan_of() -> DayPlan:

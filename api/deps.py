@@ -64,14 +64,16 @@ _bearer = HTTPBearer(auto_error=False, description="The `token` from /api/login"
 _cookie = APIKeyCookie(name=COOKIE, auto_error=False, description="Set by /api/login")
 
 
-def _control(request: Request) -> Control:
+async def _control(request: Request) -> Control:
+    # async: FastAPI runs a plain `def` dependency in a worker thread, a hop that costs more
+    # CPU than the whole lookup (the same below; nothing here blocks)
     return cast(Control, request.app.state.control)
 
 
 ControlDep = Annotated[Control, Depends(_control)]
 
 
-def _address(request: Request) -> str:
+async def _address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 

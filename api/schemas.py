@@ -7,7 +7,7 @@ Response models mirror `daemon.views` and are built from the views with `model_v
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -60,6 +60,18 @@ def check_date(value: str | None) -> str | None:
             date.fromisoformat(value)
         except ValueError:
             raise ValueError("不是有效的日期(格式 YYYY-MM-DD)") from None
+    return value
+
+
+def check_instant(value: str | None) -> str | None:
+    """An ISO date and time from 2000 to 2099 (an offset optional)."""
+    if value is not None:
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError("不是有效的时间(格式如 2026-12-01T09:59:59+08:00)") from None
+        if not 2000 <= parsed.year <= 2099:
+            raise ValueError("时间要在 2000 年到 2099 年之间")
     return value
 
 
@@ -205,6 +217,12 @@ class EmergencyOut(_Out):
     preempts: str
 
 
+class GreetingOut(_Out):
+    text: str
+    morning: bool
+    changes_at: str
+
+
 class NowPlayingOut(_Out):
     kind: str
     source: str
@@ -260,6 +278,7 @@ class TimelineOut(_Out):
 class HealthOut(_Out):
     ok: bool
     reason: str | None = None
+    underruns: int = 0
 
 
 _WHY: dict[int, str] = {

@@ -11,11 +11,13 @@ The API depends on the `Control` protocol only; the service implements it.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Protocol
 
 from daemon.views import (
     EmergencyView,
     EventView,
+    GreetingView,
     Health,
     PageIn,
     PageView,
@@ -116,6 +118,12 @@ class Control(Protocol):
 
     def clear_emergency(self, user: User, script_id: str | None, address: str) -> EmergencyView:
         """Raises Conflict when none is active."""
+        ...
+
+    # -- the switchboard ----------------------------------------------------------------------
+
+    def greeting(self, at: datetime | None = None) -> GreetingView:
+        """S1: the greeting for `at` (an aware instant; default now)."""
         ...
 
     # -- reading -----------------------------------------------------------------------------

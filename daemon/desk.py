@@ -13,6 +13,8 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from datetime import time as dt_time
 
 from daemon.accounts import Accounts
 from daemon.desk_emergency import EmergencyDesk
@@ -40,6 +42,7 @@ from daemon.speech.recording import RecordingRefused, decode_recording
 from daemon.speech.speaker import Speaker
 from daemon.speech.wording import PageRefused
 from daemon.store import DuplicatePage, PageRecord, Store
+from daemon.switchboard.greeting import DEFAULT_MORNING_UNTIL, greeting
 from daemon.timeline import entry_json
 from daemon.views import (
     Busy,
@@ -47,6 +50,7 @@ from daemon.views import (
     Conflict,
     EmergencyView,
     Forbidden,
+    GreetingView,
     Health,
     NotFound,
     OutputView,
@@ -73,6 +77,8 @@ QUEUE_RETRY_SECONDS = 120  # Retry-After of a page refused for a full queue
 class DeskSettings:
     pages_per_minute: int = 6  # per person
     wait: float = 2.0  # seconds to wait for the engine to apply a command
+    store_name: str = "商场"  # the switchboard's greeting names it (S1)
+    morning_until: dt_time = DEFAULT_MORNING_UNTIL
 
 
 class Desk:
@@ -224,6 +230,15 @@ class Desk:
     def clear_emergency(self, user: User, script_id: str | None, address: str) -> EmergencyView:
         return self._emergencies.clear(user, script_id, address)
 
+    # -- the switchboard ----------------------------------------------------------------------
+
+    def greeting(self, at: datetime | None = None) -> GreetingView:
+        """S1: the phrase to answer an outside call with at `at` (default: now)."""
+        zone = self.station.plan.zone
+        when = datetime.fromtimestamp(self._clock(), zone) if at is None else at
+        said = greeting(when, self.settings.store_name, self.settings.morning_until, zone)
+        return GreetingView(said.text, said.morning, said.changes_at.isoformat(timespec="seconds"))
+
     # -- reading -----------------------------------------------------------------------------
 
     def status(self) -> StatusView:
@@ -263,7 +278,7 @@ class Desk:
 
     def health(self) -> Health:
         ok, problem = self.station.audio_ok()
-        return Health(ok, problem)
+        return Health(ok, problem, self.station.underruns())
 
     # -- inside ------------------------------------------------------------------------------
 

@@ -87,7 +87,8 @@ class Service:
             days = Days(self.catalog, speaker, sink, store, presets, self._clock)
             accounts = Accounts(store, clock=self._clock)
             desk = Desk(days, store, accounts, speaker, presets, self.catalog.media.analysis,
-                        DeskSettings(config.service.pages_per_minute), self._clock)  # fmt: skip
+                        DeskSettings(config.service.pages_per_minute, store_name=config.store.name,
+                                     morning_until=config.morning_until), self._clock)  # fmt: skip
             for subscriber in (
                 Recorder(store, days.today),
                 JsonlFile(config.state_dir / "timeline-{day}.jsonl", config.store.timezone,

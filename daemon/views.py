@@ -22,6 +22,7 @@ __all__ = [
     "EmergencyView",
     "EventView",
     "Forbidden",
+    "GreetingView",
     "Health",
     "LoginRefused",
     "NotFound",
@@ -152,6 +153,13 @@ class EmergencyView:
 
 
 @dataclass(frozen=True, slots=True)
+class GreetingView:
+    text: str  # "欧洲村,您早!" before the cut-over, "欧洲村,您好!" from it (S1)
+    morning: bool
+    changes_at: str  # ISO, the store's time: when the phrase next changes
+
+
+@dataclass(frozen=True, slots=True)
 class NowPlaying:
     kind: str  # music, intro, announcement, outro, emergency
     source: str
@@ -248,6 +256,7 @@ class RecordingIn:
 class Health:
     ok: bool
     reason: str = ""
+    underruns: int = 0  # blocks played as silence today because decoding fell behind
 
 
 class ControlError(Exception):

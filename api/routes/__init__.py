@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import auth, emergency, events, pages, paging, status, timeline, web
+from api.routes import (
+    auth,
+    emergency,
+    events,
+    pages,
+    paging,
+    status,
+    switchboard,
+    timeline,
+    web,
+)
 
 __all__ = ["ROUTERS"]
 
@@ -15,6 +25,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     emergency.router,
     status.router,
     timeline.router,
+    switchboard.router,
     events.router,
     web.router,
 )

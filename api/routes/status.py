@@ -29,9 +29,12 @@ def status(user: CurrentUser, control: ControlDep) -> StatusOut:
     responses={503: {"model": HealthOut, "description": "Audio is not flowing: the reason"}},
 )
 def healthz(control: ControlDep) -> JSONResponse:
-    """200 `{ok: true}` while audio flows; 503 `{ok: false, reason}` otherwise."""
+    """200 `{ok: true, underruns}` while audio flows; 503 `{ok: false, reason, underruns}`
+    otherwise. `underruns`: blocks played as silence today because decoding fell behind (a
+    monitor may alert on a rising count: the machine is too busy for the audio)."""
     health = control.health()
     if health.ok:
-        return JSONResponse({"ok": True}, headers={"Cache-Control": "no-store"})
-    body = {"ok": False, "reason": health.reason or "unknown"}
+        body: dict[str, object] = {"ok": True, "underruns": health.underruns}
+        return JSONResponse(body, headers={"Cache-Control": "no-store"})
+    body = {"ok": False, "reason": health.reason or "unknown", "underruns": health.underruns}
     return JSONResponse(body, status_code=503, headers={"Cache-Control": "no-store"})

@@ -25,6 +25,7 @@ from daemon.catalog.window_config import KEYS as WINDOW_KEYS
 from daemon.catalog.window_config import Window, window
 from daemon.model import Separation
 from daemon.speech.settings import SpeechSettings
+from daemon.switchboard.greeting import DEFAULT_MORNING_UNTIL
 
 __all__ = ["BreaksConfig", "Config", "DaypartConfig", "StoreConfig", "Zone", "load_config"]
 
@@ -84,6 +85,7 @@ class Config:
     service: ServiceSettings = field(default_factory=ServiceSettings)
     separation: Separation = field(default_factory=Separation)  # [music] separation keys
     fallback: Path | None = None  # music.fallback: a playlist for dayparts with nothing playable
+    morning_until: time = DEFAULT_MORNING_UNTIL  # [switchboard]: 您早 before it, 您好 from it (S1)
 
 
 def load_config(path: Path) -> Config:
@@ -104,6 +106,7 @@ def load_config(path: Path) -> Config:
             "audio",
             "api",
             "hooks",
+            "switchboard",
         ]
     )
 
@@ -153,6 +156,9 @@ def load_config(path: Path) -> Config:
     speech = speech_settings(root, base)
     audio = audio_settings(root, breaks)
     service = service_settings(root, daemon, base)
+    switchboard = root.sub("switchboard", required=False)
+    switchboard.only(["morning_until"])
+    morning_until = switchboard.clock("morning_until", required=False) or DEFAULT_MORNING_UNTIL
     opening_song = music.path("opening_song", base, required=False)
     closing_song = music.path("closing_song", base, required=False)
     fallback = music.path("fallback", base, required=False)
@@ -173,6 +179,7 @@ def load_config(path: Path) -> Config:
         audio=audio,
         service=service,
         separation=music_separation,
+        morning_until=morning_until,
     )
 
 

@@ -154,5 +154,9 @@ class Days:
             return False, f"no audio has left the mixer for {stalled:.0f} s"
         return True, ""
 
+    def underruns(self) -> int:
+        live = self._live
+        return 0 if live is None else live.underruns
+
     def output(self) -> tuple[str, str]:
         return self.sink.name, self.sink.warning

@@ -45,3 +45,7 @@ class Station(Protocol):
     def output(self) -> tuple[str, str]:
         """(the output device's name, a warning or "")."""
         ...
+
+    def underruns(self) -> int:
+        """Blocks played as silence today because decoding fell behind (0: none)."""
+        ...

@@ -64,6 +64,9 @@ class VirtualStation:
     def output(self) -> tuple[str, str]:
         return "virtual (no audio)", ""
 
+    def underruns(self) -> int:
+        return 0  # nothing is decoded on virtual time
+
     def _flush(self) -> list[Event]:
         events = self.playout.drain()
         self._forecast = None

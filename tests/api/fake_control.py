@@ -17,10 +17,12 @@ import secrets
 import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from daemon.control import Control, Feed
 from daemon.emergency import precedence
+from daemon.switchboard.greeting import greeting
 from daemon.views import (
     CheckView,
     Conflict,
@@ -28,6 +30,7 @@ from daemon.views import (
     EmergencyView,
     EventView,
     Forbidden,
+    GreetingView,
     Health,
     LoginRefused,
     NotFound,
@@ -519,6 +522,12 @@ class FakeControl:
                 output=OutputView("null", True),
                 check=CheckView(now, True, (), ("所有文件都能播放",)),
             )
+
+    def greeting(self, at: datetime | None = None) -> GreetingView:
+        with self.lock:
+            self._fail()
+            said = greeting(at or self.now, "欧洲村", time(10), ZoneInfo("Asia/Shanghai"))
+            return GreetingView(said.text, said.morning, said.changes_at.isoformat())
 
     def timeline(self, day: str | None = None) -> list[dict[str, object]]:
         with self.lock:

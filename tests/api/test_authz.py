@@ -115,6 +115,7 @@ ROWS = (
     Row("GET", "/api/emergency", desk(200)),
     Row("GET", "/api/status", SIGNED_IN),
     Row("GET", "/api/timeline", SIGNED_IN, params={"date": "2026-11-23"}),
+    Row("GET", "/api/switchboard/greeting", SIGNED_IN),
     Row("GET", "/api/events", SIGNED_IN),
 )
 

@@ -51,10 +51,14 @@ def test_timeline_of_today_and_of_a_day(client: TestClient, fake: FakeControl) -
 
 def test_healthz_needs_no_sign_in_and_says_why_not(client: TestClient, fake: FakeControl) -> None:
     r = client.get("/healthz")
-    assert (r.status_code, r.json()) == (200, {"ok": True})
-    fake.health_now = Health(False, "声卡没有声音输出")
+    assert (r.status_code, r.json()) == (200, {"ok": True, "underruns": 0})
+    fake.health_now = Health(True, "", 3)  # audio flows, but three blocks came late today
+    assert client.get("/healthz").json() == {"ok": True, "underruns": 3}
+    fake.health_now = Health(False, "声卡没有声音输出", 3)
     r = client.get("/healthz")
-    assert (r.status_code, r.json()) == (503, {"ok": False, "reason": "声卡没有声音输出"})
+    assert (r.status_code, r.json()) == (
+        503, {"ok": False, "reason": "声卡没有声音输出", "underruns": 3},
+    )  # fmt: skip
 
 
 def _events(text: str) -> list[dict[str, str]]:

@@ -14,12 +14,14 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
 from daemon.catalog.problems import Problem
-from daemon.switchboard.directory import (
+from daemon.switchboard.hours import DutyWindow, format_hours, parse_hours
+from daemon.switchboard.people import (
     LANGUAGE_NAMES,
     LIST_SEPARATORS,
     MAX_DEPARTMENT,
@@ -29,11 +31,8 @@ from daemon.switchboard.directory import (
     MAX_LANGUAGES,
     MAX_NAME,
     MAX_NOTE,
-    DutyWindow,
     Person,
-    format_hours,
     language_code,
-    parse_hours,
 )
 
 __all__ = ["COLUMNS", "MAX_BYTES", "MAX_ROWS", "read_directory_csv", "write_directory_csv"]
@@ -58,14 +57,13 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 """Each field and the header names it is known by; the first is the one written."""
 _REQUIRED = ("name", "extension")
-_HEADER = {
-    alias.casefold(): key for key, aliases in COLUMNS.items() for alias in (key, *aliases)
-}
+_HEADER = {alias.casefold(): key for key, aliases in COLUMNS.items() for alias in (key, *aliases)}
 _YES = {"是", "y", "yes", "true", "1", "内部", "仅内部", "√", "✓", "x"}
 _NO = {"", "否", "n", "no", "false", "0", "公开", "×"}
-_SEPARATORS = str.maketrans(dict.fromkeys(LIST_SEPARATORS, "\n"))
+_SPLIT_RE = re.compile(rf"[{re.escape(LIST_SEPARATORS)}\s]+")
+_FORMULA = ("=", "+", "-", "@")
 _SHOWN_LANGUAGE = {code: names[0] for code, names in LANGUAGE_NAMES.items()}
-_SAVE_AS_UTF8 = '在 Excel 中"另存为 CSV UTF-8(逗号分隔)"后重新导入'
+_SAVE_AS_UTF8 = 'save it from Excel as "CSV UTF-8 (逗号分隔)" and import it again'
 
 
 def _decode(data: bytes, file: Path) -> tuple[str | None, Problem | None]:
@@ -75,11 +73,12 @@ def _decode(data: bytes, file: Path) -> tuple[str | None, Problem | None]:
         encodings = ["utf-16"]
     else:
         encodings = ["utf-8", "gb18030"]
+    offset: int | None = None
     for encoding in encodings:
         try:
             return data.decode(encoding), None
         except UnicodeDecodeError as err:
-            offset = err.start
+            offset = err.start if offset is None else offset
     names = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16"}.get(encodings[0], "UTF-8 or GBK")
     return None, Problem(
         file,
@@ -97,8 +96,17 @@ def _shown(value: str) -> str:
 
 def _items(text: str) -> list[str]:
     """The items of a list cell, in order, each once."""
-    items = [item.strip() for item in text.translate(_SEPARATORS).split("\n")]
-    return list(dict.fromkeys(item for item in items if item))
+    return list(dict.fromkeys(item for item in _SPLIT_RE.split(text) if item))
+
+
+def _column(place: int) -> str:
+    """Excel's name of a column: A, B, ... Z, AA ..."""
+    letters = ""
+    place += 1
+    while place:
+        place, rest = divmod(place - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _default_id(name: str, extension: str) -> str:
@@ -116,23 +124,21 @@ class _Row:
     def cell(self, key: str) -> str:
         return self.cells[key][1] if key in self.cells else ""
 
-    def bad(self, key: str, expected: str, found: str, hint: str = "") -> None:
-        column = self.cells[key][0] if key in self.cells else COLUMNS[key][0]
-        self.problems.append(
-            Problem(self.file, f"row {self.number}, column {column}", expected, found, hint)
-        )
+    def bad(self, key: str | None, expected: str, found: str, hint: str = "") -> None:
+        where = f"row {self.number}"
+        if key is not None:
+            where += f", column {self.cells[key][0] if key in self.cells else COLUMNS[key][0]}"
+        self.problems.append(Problem(self.file, where, expected, found, hint))
 
-    def text(self, key: str, longest: int, *, required: bool = False) -> str:
-        value = self.cell(key)
-        if key == "note":
-            value = " ".join(value.splitlines()).replace("\t", " ").strip()
-        if required and not value:
-            self.bad(key, "a value (this column must be filled in)", "an empty cell")
-        elif len(value) > longest:
+    def text(self, key: str, longest: int, value: str | None = None) -> str:
+        """The cell (or `value`, an item of it) if it is text on one line of at most
+        `longest` characters, not starting as a formula would; else reported."""
+        value = self.cell(key) if value is None else value
+        if len(value) > longest:
             self.bad(key, f"at most {longest} characters", f"{len(value)} characters")
         elif any(unicodedata.category(ch) == "Cc" for ch in value):
-            self.bad(key, "text on one line", f"{_shown(value)} with a line break or tab")
-        elif value.startswith(("=", "+", "-", "@")):
+            self.bad(key, "text on one line", f"{_shown(value)}, with a control character")
+        elif value.startswith(_FORMULA):
             self.bad(
                 key,
                 "text not starting with = + - or @",
@@ -143,21 +149,20 @@ class _Row:
 
 
 def _person(row: _Row) -> Person | None:
-    name = row.text("name", MAX_NAME, required=True)
+    name = row.text("name", MAX_NAME)
+    if not name:
+        row.bad("name", "a name (this column must be filled in)", "an empty cell")
     extension = unicodedata.normalize("NFKC", row.cell("extension")).strip()
     if not extension.isascii() or not extension.isdigit() or not 2 <= len(extension) <= 8:
         row.bad("extension", "an extension of 2 to 8 digits (801)", _shown(row.cell("extension")))
     department = row.text("department", MAX_DEPARTMENT)
-    duties = _items(row.text("duties", MAX_CELL))
+    duties = _items(row.cell("duties"))
     if len(duties) > MAX_DUTIES:
         row.bad("duties", f"at most {MAX_DUTIES} duties", f"{len(duties)}")
-    for duty in duties:
-        if len(duty) > MAX_DUTY:
-            row.bad("duties", f"duties of at most {MAX_DUTY} characters", _shown(duty))
-        elif duty.startswith(("=", "+", "-", "@")):
-            row.bad("duties", "duties not starting with = + - or @", _shown(duty))
+    for duty in duties[:MAX_DUTIES]:
+        row.text("duties", MAX_DUTY, duty)
     languages: list[str] = []
-    for item in _items(row.text("languages", MAX_CELL)):
+    for item in _items(row.cell("languages"))[: MAX_LANGUAGES * 2]:
         code = language_code(item)
         if code is None:
             row.bad(
@@ -171,20 +176,20 @@ def _person(row: _Row) -> Person | None:
     if len(languages) > MAX_LANGUAGES:
         row.bad("languages", f"at most {MAX_LANGUAGES} languages", f"{len(languages)}")
     hours: tuple[DutyWindow, ...] = ()
-    hours_text = row.text("hours", MAX_CELL)
     try:
-        hours = parse_hours(hours_text)
+        hours = parse_hours(row.cell("hours"))
     except ValueError as err:
         row.bad(
             "hours",
             'duty hours such as "周一至周五 09:00-18:00;周六 10:00-16:00" or "mon-fri 09:00-18:00"',
-            f"{_shown(hours_text)} (cannot read {_shown(str(err))})",
+            f"{_shown(row.cell('hours'))} (cannot read {_shown(str(err))})",
             "leave the cell empty if there are no fixed hours",
         )
     flag = unicodedata.normalize("NFKC", row.cell("internal")).strip().casefold()
     if flag not in _YES and flag not in _NO:
         row.bad("internal", "是 or 否 (yes or no), or an empty cell (否)", _shown(flag))
-    note = row.text("note", MAX_NOTE)
+    note = re.sub(r"\s*(?:\r\n|\r|\n|\t)\s*", " ", row.cell("note"))
+    note = row.text("note", MAX_NOTE, note)
     given_id = row.cell("id")
     if given_id and (
         len(given_id) > MAX_ID
@@ -208,7 +213,7 @@ def _person(row: _Row) -> Person | None:
             note=note,
         )
     except ValueError as err:  # a bound the checks above missed: still only a problem
-        row.bad("name", "a valid entry", str(err))
+        row.bad(None, "a valid entry", str(err))
         return None
 
 
@@ -216,6 +221,16 @@ def _header(
     row: list[str], file: Path, problems: list[Problem]
 ) -> dict[int, tuple[str, str]] | None:
     """Column place -> (field, header as written); None when the file cannot be read."""
+    if len(row) > MAX_COLUMNS and any(cell.strip() for cell in row[MAX_COLUMNS:]):
+        problems.append(
+            Problem(
+                file,
+                f"row 1, column {_column(MAX_COLUMNS)}",
+                f"at most {MAX_COLUMNS} columns",
+                f"{len(row)} columns",
+                "the columns from here on are not read",
+            )
+        )
     columns: dict[int, tuple[str, str]] = {}
     seen: dict[str, str] = {}
     for place, cell in enumerate(row[:MAX_COLUMNS]):
@@ -228,7 +243,7 @@ def _header(
             problems.append(
                 Problem(
                     file,
-                    f"row 1, column {place + 1}",
+                    f"row 1, column {_column(place)}",
                     f"a column name ({known}, or in English)",
                     _shown(written),
                     "this column is not read: rename it or delete it",
@@ -238,7 +253,7 @@ def _header(
             problems.append(
                 Problem(
                     file,
-                    f"row 1, column {place + 1}",
+                    f"row 1, column {_column(place)}",
                     "each column once",
                     f"{_shown(written)} a second time (first as {_shown(seen[key])})",
                     "delete one of the two columns",
@@ -256,7 +271,8 @@ def _header(
                 "row 1",
                 f"a header row with the columns {' and '.join(COLUMNS[k][0] for k in _REQUIRED)}",
                 f"no column {'、'.join(missing)}",
-                "the first row names the columns: 姓名, 分机, 部门, 职责, 语言, 值班时间, 仅内部, 备注",
+                "the first row names the columns: "
+                + "、".join(aliases[0] for aliases in COLUMNS.values()),
             )
         )
         return None
@@ -353,6 +369,7 @@ def _read_row(
     columns: dict[int, tuple[str, str]],
     problems: list[Problem],
 ) -> _Row:
+    """The row's cells in named columns (cells elsewhere are not read)."""
     cells: dict[str, tuple[str, str]] = {}
     for place, cell in enumerate(record):
         if place in columns:

@@ -181,7 +181,7 @@ def test_unknown_top_level_key_lists_the_known_ones(tmp_path: Path) -> None:
     assert (problem.where, problem.hint) == (
         "xyz",
         "known keys: store, music, breaks, library, daemon, zones, speech, paging, audio, "
-        "api, hooks",
+        "api, hooks, switchboard",
     )
 
 

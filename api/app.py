@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.errors import BodyTooLarge, error_response, install_handlers, too_large_message
 from api.routes import ROUTERS
 from api.routes.pages import RECORDING_BODY_LIMIT
+from api.routes.switchboard import DIRECTORY_BODY_LIMIT
 from daemon.control import Control
 
 __all__ = ["JSON_BODY_LIMIT", "BodyLimit", "SecurityHeaders", "create_app"]
@@ -34,6 +35,7 @@ JSON_BODY_LIMIT = 64 * 1024
 BODY_LIMITS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"^/api/pages/[^/]+/recording/?$"), RECORDING_BODY_LIMIT),
     (re.compile(r"^/api/pages/recorded/?$"), RECORDING_BODY_LIMIT),
+    (re.compile(r"^/api/switchboard/directory\.csv$"), DIRECTORY_BODY_LIMIT),
 )
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]

@@ -30,6 +30,7 @@ __all__ = [
     "RECORDING_ROLES",
     "ROLE_NAMES",
     "Address",
+    "Admin",
     "ControlDep",
     "CurrentUser",
     "Desk",
@@ -148,6 +149,7 @@ def require(*roles: Role) -> Callable[[User], Awaitable[User]]:
 Pager = Annotated[User, Depends(require(*PAGE_ROLES))]
 Recorder = Annotated[User, Depends(require(*RECORDING_ROLES))]
 Desk = Annotated[User, Depends(require(*EMERGENCY_ROLES))]
+Admin = Annotated[User, Depends(require(Role.ADMIN))]
 
 
 async def require_json(request: Request) -> None:

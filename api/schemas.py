@@ -217,6 +217,25 @@ class EmergencyOut(_Out):
     preempts: str
 
 
+class DirectoryEntryOut(_Out):
+    id: str
+    name: str
+    extension: str
+    department: str
+    duties: list[str]
+    languages: list[str]
+    hours: str
+    on_duty: bool | None
+    internal: bool
+    note: str
+    why: str
+    matched: str
+
+
+class DirectoryImportOut(_Out):
+    people: int
+
+
 class GreetingOut(_Out):
     text: str
     morning: bool

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Protocol
 
 from daemon.views import (
+    DirectoryEntryView,
     EmergencyView,
     EventView,
     GreetingView,
@@ -124,6 +125,19 @@ class Control(Protocol):
 
     def greeting(self, at: datetime | None = None) -> GreetingView:
         """S1: the greeting for `at` (an aware instant; default now)."""
+        ...
+
+    def directory(self, user: User, query: str, limit: int = 20) -> list[DirectoryEntryView]:
+        """The staff directory's people for `query`, the best first (S2, S5)."""
+        ...
+
+    def import_directory(self, user: User, data: bytes, address: str) -> int:
+        """Replace the directory with a CSV file; how many people. Raises BadFile (every bad
+        row named, nothing taken), Refused (no one in it)."""
+        ...
+
+    def export_directory(self, user: User, address: str) -> bytes:
+        """The directory as CSV (UTF-8 with BOM)."""
         ...
 
     # -- reading -----------------------------------------------------------------------------

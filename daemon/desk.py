@@ -18,6 +18,7 @@ from datetime import time as dt_time
 
 from daemon.accounts import Accounts
 from daemon.desk_emergency import EmergencyDesk
+from daemon.desk_switchboard import SwitchboardDesk
 from daemon.desk_views import (
     event_data,
     fields_of,
@@ -42,12 +43,13 @@ from daemon.speech.recording import RecordingRefused, decode_recording
 from daemon.speech.speaker import Speaker
 from daemon.speech.wording import PageRefused
 from daemon.store import DuplicatePage, PageRecord, Store
-from daemon.switchboard.greeting import DEFAULT_MORNING_UNTIL, greeting
+from daemon.switchboard.greeting import DEFAULT_MORNING_UNTIL
 from daemon.timeline import entry_json
 from daemon.views import (
     Busy,
     CheckView,
     Conflict,
+    DirectoryEntryView,
     EmergencyView,
     Forbidden,
     GreetingView,
@@ -100,6 +102,9 @@ class Desk:
         self._broadcast = Broadcast()
         self._emergencies = EmergencyDesk(
             store, presets, self._apply, clock, lambda: self.station.plan
+        )
+        self._switchboard = SwitchboardDesk(
+            store, settings.store_name, settings.morning_until, clock, lambda: self.station.plan
         )
         station.subscribe(self._publish)
 
@@ -230,14 +235,19 @@ class Desk:
     def clear_emergency(self, user: User, script_id: str | None, address: str) -> EmergencyView:
         return self._emergencies.clear(user, script_id, address)
 
-    # -- the switchboard ----------------------------------------------------------------------
+    # -- the switchboard (`daemon.desk_switchboard`) ----------------------------------------
 
     def greeting(self, at: datetime | None = None) -> GreetingView:
-        """S1: the phrase to answer an outside call with at `at` (default: now)."""
-        zone = self.station.plan.zone
-        when = datetime.fromtimestamp(self._clock(), zone) if at is None else at
-        said = greeting(when, self.settings.store_name, self.settings.morning_until, zone)
-        return GreetingView(said.text, said.morning, said.changes_at.isoformat(timespec="seconds"))
+        return self._switchboard.greeting(at)
+
+    def directory(self, user: User, query: str, limit: int = 20) -> list[DirectoryEntryView]:
+        return self._switchboard.search(query, limit)
+
+    def import_directory(self, user: User, data: bytes, address: str) -> int:
+        return self._switchboard.import_csv(user, data, address)
+
+    def export_directory(self, user: User, address: str) -> bytes:
+        return self._switchboard.export_csv(user, address)
 
     # -- reading -----------------------------------------------------------------------------
 

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 __all__ = [
     "ALL_ROLES",
     "DESK_ROLES",
+    "BadFile",
     "Busy",
     "CheckView",
     "Conflict",
     "ControlError",
+    "DirectoryEntryView",
     "EmergencyView",
     "EventView",
     "Forbidden",
@@ -34,6 +36,7 @@ __all__ = [
     "PageView",
     "PagingForm",
     "PresetView",
+    "ProblemView",
     "RecordingIn",
     "Refused",
     "Role",
@@ -157,6 +160,35 @@ class GreetingView:
     text: str  # "欧洲村,您早!" before the cut-over, "欧洲村,您好!" from it (S1)
     morning: bool
     changes_at: str  # ISO, the store's time: when the phrase next changes
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryEntryView:
+    """A person found in the staff directory (S2, S5), and why they were found."""
+
+    id: str
+    name: str
+    extension: str
+    department: str
+    duties: tuple[str, ...]
+    languages: tuple[str, ...]  # ISO 639 codes
+    hours: str  # "周一至周五 09:00-18:00", "" for no fixed hours
+    on_duty: bool | None  # now, on the store's clock; None: no fixed hours
+    internal: bool  # internal only: never given to an outside caller
+    note: str
+    why: str  # extension, name, pinyin, initials, department, duty, sound, language
+    matched: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemView:
+    """One mistake in a file a person sent: where, what was expected, what was found, what
+    to do."""
+
+    where: str
+    expected: str
+    found: str
+    hint: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,6 +323,16 @@ class Conflict(ControlError):
     """The thing is in a state that does not allow this (a page already on air, B12): 409."""
 
     status = 409
+
+
+class BadFile(ControlError):
+    """A file with mistakes (each in `problems`); nothing of it was taken: 422."""
+
+    status = 422
+
+    def __init__(self, code: str, message: str, problems: tuple[ProblemView, ...]) -> None:
+        super().__init__(code, message)
+        self.problems = problems
 
 
 class TooMany(ControlError):

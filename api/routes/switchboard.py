@@ -1,6 +1,12 @@
-"""The switchboard console's reference: the greeting for an outside call (S1).
+"""The switchboard console's reference: the greeting for an outside call (S1) and the staff
+directory (S2, S5).
 
-Any signed-in user (the operator at the desk, and anyone who answers the phone for them).
+The greeting and the search: any signed-in user (the operator at the desk, and anyone who
+answers the phone for them); an entry marked `internal` is shown, marked, for the operator
+never to give out. The directory is managed by admins as one CSV file (UTF-8 or GBK, as
+Excel on a Chinese PC writes it): `PUT /api/switchboard/directory.csv` replaces it whole, or
+answers 422 `bad_rows` with every bad row's `problems` and changes nothing;
+`GET /api/switchboard/directory.csv` gives it back (UTF-8 with BOM).
 """
 
 from __future__ import annotations
@@ -8,13 +14,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from pydantic import AfterValidator
 
-from api.deps import ControlDep, CurrentUser
-from api.schemas import GreetingOut, check_instant, errors
+from api.deps import Address, Admin, ControlDep, CurrentUser
+from api.schemas import DirectoryEntryOut, DirectoryImportOut, GreetingOut, check_instant, errors
 
-__all__ = ["router"]
+__all__ = ["DIRECTORY_BODY_LIMIT", "router"]
+
+DIRECTORY_BODY_LIMIT = 4 * 1024 * 1024  # the CSV file of a directory
 
 router = APIRouter(prefix="/api/switchboard", tags=["switchboard"])
 
@@ -37,3 +46,39 @@ def greeting(
     it) and when it next changes."""
     when = None if at is None else datetime.fromisoformat(at)
     return GreetingOut.model_validate(control.greeting(when))
+
+
+@router.get("/directory", responses=errors(401, 422, 503))
+def directory(
+    user: CurrentUser,
+    control: ControlDep,
+    q: Annotated[str, Query(max_length=40, description="a name, zs, zhangsan, 8012, 开票, 英语")],
+    limit: Annotated[int, Query(ge=1, le=50)] = 20,
+) -> list[DirectoryEntryOut]:
+    """People for `q`, the best match first, on duty before off duty (`on_duty` now)."""
+    return [DirectoryEntryOut.model_validate(e) for e in control.directory(user, q, limit)]
+
+
+@router.get(
+    "/directory.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}, **errors(401, 403, 503)},
+)
+def export_directory(user: Admin, control: ControlDep, address: Address) -> Response:
+    """The whole directory as CSV, UTF-8 with BOM (admins)."""
+    return Response(
+        control.export_directory(user, address),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="directory.csv"'},
+    )
+
+
+@router.put("/directory.csv", responses=errors(400, 401, 403, 413, 422, 503))
+async def import_directory(
+    request: Request, user: Admin, control: ControlDep, address: Address
+) -> DirectoryImportOut:
+    """Replace the directory with the CSV body (admins); 422 `bad_rows` lists every bad
+    row and takes nothing."""
+    data = await request.body()
+    people = await run_in_threadpool(control.import_directory, user, data, address)
+    return DirectoryImportOut(people=people)

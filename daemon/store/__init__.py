@@ -10,6 +10,7 @@ from __future__ import annotations
 from daemon.store.asrun import AsRunStore
 from daemon.store.db import MIGRATIONS, StoreError
 from daemon.store.pages import DuplicatePage, EmergencyRecord, PageRecord, PageStore
+from daemon.store.switchboard import SwitchboardStore
 from daemon.store.users import AuditRecord, DuplicateUser, SessionRecord, UserRecord, UserStore
 
 __all__ = [
@@ -26,7 +27,7 @@ __all__ = [
 ]
 
 
-class Store(PageStore, AsRunStore, UserStore):
+class Store(PageStore, AsRunStore, UserStore, SwitchboardStore):
     """Pages and emergencies, the as-run log and heartbeat, users, sessions and audit.
 
     `Store(path)` creates missing parent folders; the connection runs with

@@ -126,7 +126,16 @@ CREATE TABLE heartbeat (
 );
 """
 
-MIGRATIONS: list[str] = [_SCHEMA_1]
+_SCHEMA_2 = """
+CREATE TABLE directory (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    csv BLOB NOT NULL,                  -- the staff directory, as the CSV last imported
+    updated_at REAL NOT NULL,
+    updated_by TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: list[str] = [_SCHEMA_1, _SCHEMA_2]
 """SQL scripts, in order: MIGRATIONS[n] takes a file from schema n to n + 1. Append only."""
 
 

@@ -22,11 +22,15 @@ from zoneinfo import ZoneInfo
 
 from daemon.control import Control, Feed
 from daemon.emergency import precedence
+from daemon.switchboard.directory import Directory, Person, format_hours
+from daemon.switchboard.directory_csv import read_directory_csv, write_directory_csv
 from daemon.switchboard.greeting import greeting
 from daemon.views import (
+    BadFile,
     CheckView,
     Conflict,
     ControlError,
+    DirectoryEntryView,
     EmergencyView,
     EventView,
     Forbidden,
@@ -42,6 +46,7 @@ from daemon.views import (
     PageView,
     PagingForm,
     PresetView,
+    ProblemView,
     RecordingIn,
     Refused,
     Role,
@@ -148,6 +153,7 @@ class FakeControl:
         ]
         self.emergency = EmergencyView(active=False)  # the one on air, else the last one
         self.emergencies: list[EmergencyView] = []  # the active ones, in the order they air
+        self.people: list[Person] = []  # the staff directory
         self.open = True
         self.health_now = Health(True)
         self.feeds: list[FakeFeed] = []
@@ -528,6 +534,44 @@ class FakeControl:
             self._fail()
             said = greeting(at or self.now, "欧洲村", time(10), ZoneInfo("Asia/Shanghai"))
             return GreetingView(said.text, said.morning, said.changes_at.isoformat())
+
+    def directory(self, user: User, query: str, limit: int = 20) -> list[DirectoryEntryView]:
+        with self.lock:
+            self._fail()
+            found = Directory(self.people).search(query, self.now, limit, include_internal=True)
+            return [
+                DirectoryEntryView(
+                    m.person.id,
+                    m.person.name,
+                    m.person.extension,
+                    m.person.department,
+                    m.person.duties,
+                    m.person.languages,
+                    format_hours(m.person.hours),
+                    m.on_duty,
+                    m.person.internal,
+                    m.person.note,
+                    m.why,
+                    m.matched,
+                )
+                for m in found
+            ]
+
+    def import_directory(self, user: User, data: bytes, address: str) -> int:
+        people, problems = read_directory_csv(data, "directory.csv")
+        with self.lock:
+            self._fail()
+            if problems:
+                found = tuple(ProblemView(p.where, p.expected, p.found, p.hint) for p in problems)
+                raise BadFile("bad_rows", "通讯录文件有错误,没有导入任何内容", found)
+            self.people = people
+            self.audit.append((user.name, "directory_import", address))
+            return len(people)
+
+    def export_directory(self, user: User, address: str) -> bytes:
+        with self.lock:
+            self._fail()
+            return write_directory_csv(self.people)
 
     def timeline(self, day: str | None = None) -> list[dict[str, object]]:
         with self.lock:

@@ -43,6 +43,11 @@ def desk(ok: int) -> tuple[int, ...]:
     return (401, 403, ok, ok, ok, 403, 403, 403)
 
 
+def admin(ok: int) -> tuple[int, ...]:
+    """Admins only."""
+    return (401,) + (403,) * 6 + (ok,)
+
+
 def _open_setup(fake: FakeControl) -> None:
     """No admin yet (the admin column keeps a session; setup does not look at it)."""
     for account in fake.accounts.values():
@@ -116,6 +121,9 @@ ROWS = (
     Row("GET", "/api/status", SIGNED_IN),
     Row("GET", "/api/timeline", SIGNED_IN, params={"date": "2026-11-23"}),
     Row("GET", "/api/switchboard/greeting", SIGNED_IN),
+    Row("GET", "/api/switchboard/directory", SIGNED_IN, params={"q": "zs"}),
+    Row("GET", "/api/switchboard/directory.csv", admin(200)),
+    Row("PUT", "/api/switchboard/directory.csv", admin(422)),  # no body: no header row
     Row("GET", "/api/events", SIGNED_IN),
 )
 

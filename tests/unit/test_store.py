@@ -103,16 +103,30 @@ def test_an_empty_file_or_a_version_0_database_is_migrated(tmp_path: Path) -> No
             store.add_page(page())
 
 
+def test_a_file_of_schema_1_gets_the_directory_table(tmp_path: Path) -> None:
+    path = tmp_path / "mall-pa.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(store_db.MIGRATIONS[0] + "PRAGMA user_version = 1;")
+    conn.close()
+    with Store(path) as store:  # opened by this mall-pa: migrated to today's schema
+        assert store.schema_version() == len(store_db.MIGRATIONS)
+        assert store.directory_csv() is None
+        store.set_directory_csv(b"a,b\n", T0, "root")
+        store.set_directory_csv(b"c,d\n", T0 + 1, "root")  # replaced whole
+        assert store.directory_csv() == b"c,d\n"
+
+
 def test_migrations_apply_in_order_each_in_one_transaction(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "mall-pa.db"
-    with Store(path) as store:  # an "old" file: schema 1, with data
+    with Store(path) as store:  # an "old" file: today's schema, with data
         store.add_page(page())
     first = list(store_db.MIGRATIONS)
     broken = "ALTER TABLE pages ADD COLUMN note TEXT; CREATE TABLE pages (x);"
     monkeypatch.setattr(store_db, "MIGRATIONS", [*first, broken])
-    with pytest.raises(StoreError, match=r"from schema 1 to 2 .*already exists"):
+    n = len(first)
+    with pytest.raises(StoreError, match=rf"from schema {n} to {n + 1} .*already exists"):
         Store(path)
     good = ["ALTER TABLE pages ADD COLUMN note TEXT NOT NULL DEFAULT '';", "CREATE TABLE t (x);"]
     monkeypatch.setattr(store_db, "MIGRATIONS", [*first, *good])

@@ -232,6 +232,14 @@ class DirectoryEntryOut(_Out):
     matched: str
 
 
+class ForeignCallOut(_Out):
+    code: str
+    language: str
+    english: str
+    native: str
+    speakers: list[DirectoryEntryOut]
+
+
 class DirectoryImportOut(_Out):
     people: int
 

@@ -18,6 +18,7 @@ from daemon.views import (
     DirectoryEntryView,
     EmergencyView,
     EventView,
+    ForeignCallView,
     GreetingView,
     Health,
     PageIn,
@@ -129,6 +130,11 @@ class Control(Protocol):
 
     def directory(self, user: User, query: str, limit: int = 20) -> list[DirectoryEntryView]:
         """The staff directory's people for `query`, the best first (S2, S5)."""
+        ...
+
+    def foreign_call(self, user: User, language: str) -> ForeignCallView:
+        """S5: what to say in `language` and who on duty speaks it. NotFound: no such
+        language."""
         ...
 
     def import_directory(self, user: User, data: bytes, address: str) -> int:

@@ -52,6 +52,7 @@ from daemon.views import (
     DirectoryEntryView,
     EmergencyView,
     Forbidden,
+    ForeignCallView,
     GreetingView,
     Health,
     NotFound,
@@ -242,6 +243,9 @@ class Desk:
 
     def directory(self, user: User, query: str, limit: int = 20) -> list[DirectoryEntryView]:
         return self._switchboard.search(query, limit)
+
+    def foreign_call(self, user: User, language: str) -> ForeignCallView:
+        return self._switchboard.foreign_call(language)
 
     def import_directory(self, user: User, data: bytes, address: str) -> int:
         return self._switchboard.import_csv(user, data, address)

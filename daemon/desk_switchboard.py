@@ -18,10 +18,14 @@ from daemon.store import Store
 from daemon.switchboard.directory import Directory, Match, format_hours
 from daemon.switchboard.directory_csv import read_directory_csv, write_directory_csv
 from daemon.switchboard.greeting import greeting
+from daemon.switchboard.people import LANGUAGE_NAMES
+from daemon.switchboard.phrases import phrase_for
 from daemon.views import (
     BadFile,
     DirectoryEntryView,
+    ForeignCallView,
     GreetingView,
+    NotFound,
     ProblemView,
     Refused,
     User,
@@ -59,6 +63,17 @@ class SwitchboardDesk:
         now = datetime.fromtimestamp(self._clock(), self._plan().zone)
         found = self._index().search(query, now, min(limit, MAX_RESULTS), include_internal=True)
         return [_entry(m) for m in found]
+
+    def foreign_call(self, language: str) -> ForeignCallView:
+        """S5: the phrase for `language` and who speaks it, on duty first."""
+        said = phrase_for(language)
+        if said is None:
+            known = "、".join(names[0] for code, names in LANGUAGE_NAMES.items() if code != "zh")
+            raise NotFound("no_language", f"不认识「{language}」这种语言(可选:{known})。")
+        now = datetime.fromtimestamp(self._clock(), self._plan().zone)
+        found = self._index().speakers(said.code, now, include_internal=True)
+        speakers = tuple(_entry(m) for m in found[:MAX_RESULTS])
+        return ForeignCallView(said.code, said.language, said.english, said.native, speakers)
 
     def import_csv(self, user: User, data: bytes, address: str) -> int:
         """Replace the directory with the CSV `data`; how many people it holds. BadFile

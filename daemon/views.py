@@ -24,6 +24,7 @@ __all__ = [
     "EmergencyView",
     "EventView",
     "Forbidden",
+    "ForeignCallView",
     "GreetingView",
     "Health",
     "LoginRefused",
@@ -178,6 +179,17 @@ class DirectoryEntryView:
     note: str
     why: str  # extension, name, pinyin, initials, department, duty, sound, language
     matched: str
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignCallView:
+    """S5: what to say to a caller in `language`, and who on duty speaks it."""
+
+    code: str
+    language: str  # 英语
+    english: str  # "Sorry, I can't speak English, please wait a moment."
+    native: str  # the same in that language, where known
+    speakers: tuple[DirectoryEntryView, ...]  # on duty first
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,14 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import AfterValidator
 
 from api.deps import Address, Admin, ControlDep, CurrentUser
-from api.schemas import DirectoryEntryOut, DirectoryImportOut, GreetingOut, check_instant, errors
+from api.schemas import (
+    DirectoryEntryOut,
+    DirectoryImportOut,
+    ForeignCallOut,
+    GreetingOut,
+    check_instant,
+    errors,
+)
 
 __all__ = ["DIRECTORY_BODY_LIMIT", "router"]
 
@@ -57,6 +64,18 @@ def directory(
 ) -> list[DirectoryEntryOut]:
     """People for `q`, the best match first, on duty before off duty (`on_duty` now)."""
     return [DirectoryEntryOut.model_validate(e) for e in control.directory(user, q, limit)]
+
+
+@router.get("/language", responses=errors(401, 404, 422, 503))
+def foreign_call(
+    user: CurrentUser,
+    control: ControlDep,
+    lang: Annotated[str, Query(min_length=1, max_length=20, description="en, 英语, Japanese")],
+) -> ForeignCallOut:
+    """S5: what to say to a caller in `lang` ("Sorry, I can't speak English, please wait a
+    moment.", and in that language where known) and who speaks it, on duty first (404:
+    no such language)."""
+    return ForeignCallOut.model_validate(control.foreign_call(user, lang))
 
 
 @router.get(

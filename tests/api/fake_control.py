@@ -22,9 +22,10 @@ from zoneinfo import ZoneInfo
 
 from daemon.control import Control, Feed
 from daemon.emergency import precedence
-from daemon.switchboard.directory import Directory, Person, format_hours
+from daemon.switchboard.directory import Directory, Match, Person, format_hours
 from daemon.switchboard.directory_csv import read_directory_csv, write_directory_csv
 from daemon.switchboard.greeting import greeting
+from daemon.switchboard.phrases import phrase_for
 from daemon.views import (
     BadFile,
     CheckView,
@@ -34,6 +35,7 @@ from daemon.views import (
     EmergencyView,
     EventView,
     Forbidden,
+    ForeignCallView,
     GreetingView,
     Health,
     LoginRefused,
@@ -539,23 +541,25 @@ class FakeControl:
         with self.lock:
             self._fail()
             found = Directory(self.people).search(query, self.now, limit, include_internal=True)
-            return [
-                DirectoryEntryView(
-                    m.person.id,
-                    m.person.name,
-                    m.person.extension,
-                    m.person.department,
-                    m.person.duties,
-                    m.person.languages,
-                    format_hours(m.person.hours),
-                    m.on_duty,
-                    m.person.internal,
-                    m.person.note,
-                    m.why,
-                    m.matched,
-                )
-                for m in found
-            ]
+            return [self._entry(m) for m in found]
+
+    def foreign_call(self, user: User, language: str) -> ForeignCallView:
+        said = phrase_for(language)
+        if said is None:
+            raise NotFound("no_language", f"不认识「{language}」这种语言")
+        with self.lock:
+            self._fail()
+            found = Directory(self.people).speakers(said.code, self.now, include_internal=True)
+            speakers = tuple(self._entry(m) for m in found)
+        return ForeignCallView(said.code, said.language, said.english, said.native, speakers)
+
+    @staticmethod
+    def _entry(m: Match) -> DirectoryEntryView:
+        p = m.person
+        return DirectoryEntryView(
+            p.id, p.name, p.extension, p.department, p.duties, p.languages,
+            format_hours(p.hours), m.on_duty, p.internal, p.note, m.why, m.matched,
+        )  # fmt: skip
 
     def import_directory(self, user: User, data: bytes, address: str) -> int:
         people, problems = read_directory_csv(data, "directory.csv")

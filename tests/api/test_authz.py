@@ -122,6 +122,7 @@ ROWS = (
     Row("GET", "/api/timeline", SIGNED_IN, params={"date": "2026-11-23"}),
     Row("GET", "/api/switchboard/greeting", SIGNED_IN),
     Row("GET", "/api/switchboard/directory", SIGNED_IN, params={"q": "zs"}),
+    Row("GET", "/api/switchboard/language", SIGNED_IN, params={"lang": "en"}),
     Row("GET", "/api/switchboard/directory.csv", admin(200)),
     Row("PUT", "/api/switchboard/directory.csv", admin(422)),  # no body: no header row
     Row("GET", "/api/events", SIGNED_IN),

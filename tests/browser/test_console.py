@@ -105,6 +105,8 @@ def test_the_supervisor_signs_in_and_sees_what_plays_and_what_comes(
     expect(desk.locator("#who")).to_have_text("赵强 · 主管")
     expect(desk.locator("#signout")).to_be_visible()
     expect(desk.locator("#live")).to_have_text("● 实时")
+    said = service.running.get("/api/switchboard/greeting", service.bearer("赵强"))
+    expect(desk.locator("#greeting")).to_have_text(f"接听外线:{said['text']}")  # S1
 
     expect(desk.locator("#now-kind")).to_have_text("音乐")
     expect(desk.locator("#now-title")).to_have_text(re.compile(r"^song\d$"))

@@ -55,6 +55,7 @@
   var answering = null;     // the open confirmation's resolve()
   var shownItem = "";       // which item the progress bar is drawing (its start and ref)
   var offsetMs = 0;         // the store's UTC offset, from status.now
+  var greetingDue = 0;      // when the switchboard's greeting next changes (ms); 0: not known
 
   // -- starting and stopping -----------------------------------------------------------------
 
@@ -73,6 +74,7 @@
     renderEmergencyRights();
     startLive();
     refreshStatus();
+    refreshGreeting();
     if (canEmergency()) loadPresets();
   }
 
@@ -83,6 +85,8 @@
     status = null;
     $("live").hidden = true;
     $("clock").textContent = "";
+    $("greeting").textContent = "";
+    greetingDue = 0;
   }
 
   function bindOnce() {
@@ -253,8 +257,21 @@
 
   function tick() {
     if (status) $("clock").textContent = storeClock(PA.now());
+    if (greetingDue && PA.now() >= greetingDue) refreshGreeting();
     tickNow();
     tickQueue();
+  }
+
+  /* S1: what to say when an outside call is answered (您早 before the cut-over, 您好 after),
+   * asked for again when the service says it changes (or in a minute, if it could not say). */
+  function refreshGreeting() {
+    greetingDue = 0;
+    PA.api("GET", "/api/switchboard/greeting", null, { retries: 2 })
+      .then(function (said) {
+        $("greeting").textContent = "接听外线:" + said.text;
+        greetingDue = Date.parse(said.changes_at) || PA.now() + 60000;
+      })
+      .catch(function () { greetingDue = PA.now() + 60000; });
   }
 
   // -- now playing and the ON AIR light --------------------------------------------------------

@@ -17,7 +17,8 @@ its turn. Starting a preset already active changes nothing.
 A clear names the preset it ends (`clear`). Clearing the one on air lets its item finish;
 then the next active one, if any, takes the air. The all-clear scripts of the presets
 cleared (each script once, in the order cleared) air when no emergency is active any more,
-before anything else (`after`): an all-clear never airs while an alarm is still on.
+before anything else (`after`): an all-clear never airs while an alarm is still on, and
+one cut by a new emergency airs again, in full, once that one is cleared too.
 `restore` takes the cycle up after a restart from the durable log: the active emergencies
 are active again and the one on top starts a fresh repetition at once (its start instant
 kept from the log); when none is, a cleared one whose all-clear had not aired in full airs
@@ -95,6 +96,7 @@ class EmergencyCycle:
         self._began: Instant = 0.0  # ... and when
         self._alerting = False  # ... and whether it is the alert tone
         self._pending: list[Item] = []  # all-clears to air once no emergency is active
+        self._airing: Item | None = None  # the all-clear `after` last put on air
         self._cleared = False  # the last one cleared, and the output not yet free since
 
     @property
@@ -142,6 +144,9 @@ class EmergencyCycle:
         without an alert tone: the pause until `next_at`)."""
         emergency = self.active
         assert emergency is not None
+        cut, self._airing = self._airing if interrupted and ended is self._airing else None, None
+        if cut is not None and all(p.ref != cut.ref for p in self._pending):
+            self._pending.insert(0, cut)  # an all-clear this emergency cut: again, in full
         last, self._on_air = self._on_air, None
         if last is not None and (ended is not last or interrupted):
             last = None
@@ -165,7 +170,8 @@ class EmergencyCycle:
         emergency's sound has just ended, the all-clear to air now if one is due)."""
         ending = self._cleared or (ended is not None and ended.kind is ItemKind.EMERGENCY)
         self._cleared = False
-        return ending, self._pending.pop(0) if self._pending else None
+        self._airing = self._pending.pop(0) if self._pending else None
+        return ending, self._airing
 
     def restore(
         self, now: Instant, calls: Sequence[EmergencyCall], aired: Sequence[AsRunEntry]

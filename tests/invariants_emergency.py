@@ -11,7 +11,8 @@ This model is written from the rules, not from `daemon.emergency`:
   on air when the reign changes may finish, unless a call preempted it);
 - while any emergency is active, the output is never quiet for more than `MAX_QUIET`;
 - no all-clear starts while an emergency is active; once none is, the first things to start
-  are the all-clears of the presets cleared (each script once, in the order cleared);
+  are the all-clears of the presets cleared (each script once, in the order cleared), after
+  any all-clear the span's first call cut (it airs again, in full);
 - no campaign starts within `plan.calm_after_emergency` seconds of the last clear.
 """
 
@@ -134,7 +135,14 @@ def emergency_violations(
         ]
         if span.clear is None:
             continue
-        found += _all_clears_first(span, aired, clears, calls)
+        cut = [  # all-clears this span's first call cut: they air again after it
+            e.ref
+            for e in aired
+            if e.ref in all_clear_ids
+            and e.interrupted
+            and span.start - EPS <= e.end <= span.start + BLOCK
+        ]
+        found += _all_clears_first(span, aired, clears, calls, cut)
         calm_end = span.clear + plan.calm_after_emergency
         found += [
             f"campaign {e.ref!r} at {e.start:.3f}, in the calm after the clear at {span.clear:.3f}"
@@ -206,13 +214,17 @@ def _within(t: float, reign: Reign) -> bool:
 
 
 def _all_clears_first(
-    span: Span, aired: Sequence[AsRunEntry], clears: dict[str, str], calls: Sequence[float]
+    span: Span,
+    aired: Sequence[AsRunEntry],
+    clears: dict[str, str],
+    calls: Sequence[float],
+    cut: Sequence[str],
 ) -> list[str]:
-    """Once none is active, the cleared presets' all-clears air first, in the clear order."""
+    """Once none is active, the all-clears air first: those the span's first call cut, then
+    the cleared presets', in the clear order (each script once)."""
     assert span.clear is not None
     expected: list[str] = []
-    for preset in span.cleared:
-        script = clears.get(preset)
+    for script in [*cut, *(clears.get(preset) for preset in span.cleared)]:
         if script is not None and script not in expected:
             expected.append(script)
     after = [  # (the item on air finishes: one of a preset cleared)

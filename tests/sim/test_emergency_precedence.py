@@ -198,3 +198,16 @@ def test_the_cycle_says_what_it_did_with_each_call() -> None:
     assert cycle.active is not None and cycle.active.ref == "power"  # the earlier of equals
     assert [i.ref for i in cycle.clear(now + 5, "")] == ["power", "flood"]
     assert cycle.active is None
+
+
+def test_an_all_clear_cut_by_a_new_emergency_airs_again_in_full_after_it() -> None:
+    plan = replace(make_plan(PlanSpec()), all_clears=(("fire", ALL_CLEAR),))  # power: none
+    first = [emergency(plan, "15:00", FIRE, 13.0), clear(plan, "15:00:20", "fire")]
+    fire_end = emergency_items(day(plan, first), "fire")[-1].end  # the all-clear starts there
+    power = emergency(plan, fire_end + 2.0, POWER, 12.0)  # 2 s into the all-clear
+    commands = [*first, power, clear(plan, fire_end + 60.0, "power")]
+    timeline = day(plan, commands)
+    cut, again = [e for e in timeline if e.ref == ALL_CLEAR.id]
+    assert cut.interrupted and cut.end - power.at <= BLOCK
+    assert not again.interrupted and again.end - again.start == 6.0  # in full
+    assert again.start == emergency_items(timeline, "power")[-1].end  # first after the power

@@ -183,15 +183,14 @@ async def _on_control(request: Request, exc: Exception) -> JSONResponse:
     retry: int | None = None
     if isinstance(exc, TooMany | LoginRefused) and exc.retry_after > 0:
         retry = exc.retry_after
-    response = error_response(exc.status, exc.code, exc.message, field=field, retry_after=retry)
     if isinstance(exc, BadFile):  # every mistake of the file, for the person to fix at once
         body = error_body(exc.code, exc.message)
         body["problems"] = [
             {"where": p.where, "expected": p.expected, "found": p.found, "hint": p.hint}
             for p in exc.problems
         ]
-        response = JSONResponse(body, status_code=exc.status)
-    return response
+        return JSONResponse(body, status_code=exc.status)
+    return error_response(exc.status, exc.code, exc.message, field=field, retry_after=retry)
 
 
 async def _on_api(request: Request, exc: Exception) -> JSONResponse:

@@ -55,7 +55,7 @@ class EmergencyDesk:
         before = self._ranked()
         same = [r for r in before if r.script_id == script.id]
         if same:
-            return self._active_view(same[0]), False  # on already: pressed twice, or a retry
+            return self._active_view(same[0], before), False  # on already: pressed twice
         now = self._clock()
         record = self.store.emergency_started(script.id, script.title, now, user.name)
         self.store.audit(now, user.name, address, "emergency", script.id)

@@ -31,7 +31,7 @@ from daemon.views import (
     User,
 )
 
-__all__ = ["SwitchboardDesk"]
+__all__ = ["SwitchboardDesk", "entry_view"]
 
 MAX_RESULTS = 50
 
@@ -62,7 +62,7 @@ class SwitchboardDesk:
         language), the best first, on duty before off duty at equal rank."""
         now = datetime.fromtimestamp(self._clock(), self._plan().zone)
         found = self._index().search(query, now, min(limit, MAX_RESULTS), include_internal=True)
-        return [_entry(m) for m in found]
+        return [entry_view(m) for m in found]
 
     def foreign_call(self, language: str) -> ForeignCallView:
         """S5: the phrase for `language` and who speaks it, on duty first."""
@@ -72,7 +72,7 @@ class SwitchboardDesk:
             raise NotFound("no_language", f"不认识「{language}」这种语言(可选:{known})。")
         now = datetime.fromtimestamp(self._clock(), self._plan().zone)
         found = self._index().speakers(said.code, now, include_internal=True)
-        speakers = tuple(_entry(m) for m in found[:MAX_RESULTS])
+        speakers = tuple(entry_view(m) for m in found[:MAX_RESULTS])
         return ForeignCallView(said.code, said.language, said.english, said.native, speakers)
 
     def import_csv(self, user: User, data: bytes, address: str) -> int:
@@ -109,7 +109,8 @@ class SwitchboardDesk:
             return self._directory
 
 
-def _entry(match: Match) -> DirectoryEntryView:
+def entry_view(match: Match) -> DirectoryEntryView:
+    """A match as the API shows it."""
     p = match.person
     return DirectoryEntryView(
         p.id, p.name, p.extension, p.department, p.duties, p.languages,

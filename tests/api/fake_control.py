@@ -21,8 +21,9 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from daemon.control import Control, Feed
+from daemon.desk_switchboard import entry_view
 from daemon.emergency import precedence
-from daemon.switchboard.directory import Directory, Match, Person, format_hours
+from daemon.switchboard.directory import Directory, Person
 from daemon.switchboard.directory_csv import read_directory_csv, write_directory_csv
 from daemon.switchboard.greeting import greeting
 from daemon.switchboard.phrases import phrase_for
@@ -541,7 +542,7 @@ class FakeControl:
         with self.lock:
             self._fail()
             found = Directory(self.people).search(query, self.now, limit, include_internal=True)
-            return [self._entry(m) for m in found]
+            return [entry_view(m) for m in found]
 
     def foreign_call(self, user: User, language: str) -> ForeignCallView:
         said = phrase_for(language)
@@ -550,16 +551,8 @@ class FakeControl:
         with self.lock:
             self._fail()
             found = Directory(self.people).speakers(said.code, self.now, include_internal=True)
-            speakers = tuple(self._entry(m) for m in found)
+            speakers = tuple(entry_view(m) for m in found)
         return ForeignCallView(said.code, said.language, said.english, said.native, speakers)
-
-    @staticmethod
-    def _entry(m: Match) -> DirectoryEntryView:
-        p = m.person
-        return DirectoryEntryView(
-            p.id, p.name, p.extension, p.department, p.duties, p.languages,
-            format_hours(p.hours), m.on_duty, p.internal, p.note, m.why, m.matched,
-        )  # fmt: skip
 
     def import_directory(self, user: User, data: bytes, address: str) -> int:
         people, problems = read_directory_csv(data, "directory.csv")

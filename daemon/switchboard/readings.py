@@ -5,11 +5,18 @@ of what a caller types (full-width, tone marks, ü). Pure."""
 from __future__ import annotations
 
 import heapq
+import os
 import re
 import unicodedata
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin, pinyin
+# Imported as it stands, pypinyin loads its phrase dictionary: 44 MB resident for the life
+# of the service. Names are not phrases, and every reading of every character is indexed
+# anyway (the commonest first), so the phrases would only reorder a few: leave them out.
+os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
+os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")  # and use its dictionary without a copy
+
+from pypinyin import Style, pinyin
 
 MAX_READINGS = 32
 """Readings (combinations of the readings of each character) indexed per name."""
@@ -56,34 +63,12 @@ def pinyin_key(text: str) -> str:
     return text.replace("v", "u")
 
 
-@lru_cache(maxsize=4096)
-def _toneless(syllable: str) -> str:
-    return pinyin_key(fold_text(syllable))
-
-
 @lru_cache(maxsize=8192)
 def _char_readings(ch: str) -> tuple[str, ...]:
     """Every toneless reading of one character, the commonest first; () if it has none."""
     found = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")
     readings = [pinyin_key(r) for r in (found[0] if found else []) if r.isascii() and r.isalpha()]
     return tuple(dict.fromkeys(readings))
-
-
-@lru_cache(maxsize=8192)
-def _run_readings(run: str) -> tuple[tuple[str, ...], ...]:
-    """For each character of a run of Chinese characters, its readings, the one its
-    context gives (pypinyin's phrases) first. (A surname reading: put first by the caller.)"""
-    each = [_char_readings(ch) for ch in run]
-    context = ["?"] * len(run)
-    if any(len(readings) > 1 for readings in each):  # else the context changes nothing
-        context = lazy_pinyin(run, style=Style.TONE)  # toneless below: the quickest style
-        context = context if len(context) == len(run) else ["?"] * len(run)
-    out: list[tuple[str, ...]] = []
-    for readings, near in zip(each, (_toneless(c) for c in context), strict=True):
-        if near in readings:
-            readings = (near, *(r for r in readings if r != near))
-        out.append(readings)
-    return tuple(out)
 
 
 def syllable_choices(name: str) -> list[tuple[str, ...]]:
@@ -100,7 +85,7 @@ def syllable_choices(name: str) -> list[tuple[str, ...]]:
             continue
         han = "".join(ch for ch in run if is_han(ch))
         if han:
-            choices.extend(r for r in _run_readings(han) if r)
+            choices.extend(r for r in map(_char_readings, han) if r)
     stripped = name.strip()
     surname = next(
         (s for s in (stripped[:2], stripped[:1]) if s in SURNAME_READINGS),

@@ -38,6 +38,7 @@ __all__ = [
     "Recorder",
     "Signed",
     "SignedIn",
+    "Supervisor",
     "require",
     "require_json",
 ]
@@ -150,6 +151,7 @@ Pager = Annotated[User, Depends(require(*PAGE_ROLES))]
 Recorder = Annotated[User, Depends(require(*RECORDING_ROLES))]
 Desk = Annotated[User, Depends(require(*EMERGENCY_ROLES))]
 Admin = Annotated[User, Depends(require(Role.ADMIN))]
+Supervisor = Annotated[User, Depends(require(Role.SUPERVISOR))]
 
 
 async def require_json(request: Request) -> None:

@@ -31,6 +31,8 @@ __all__ = [
     "PagingFormOut",
     "PresetOut",
     "PreviewOut",
+    "RequestBody",
+    "ResponseBody",
     "SessionOut",
     "SetupIn",
     "SetupNeededOut",
@@ -39,13 +41,15 @@ __all__ = [
     "UpcomingOut",
     "UserOut",
     "check_date",
+    "encodable",
     "errors",
 ]
 
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
-def _encodable(text: str) -> str:
+def encodable(text: str) -> str:
+    """`text` if it can be written as UTF-8 (no lone surrogate), else a ValueError."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -75,7 +79,7 @@ def check_instant(value: str | None) -> str | None:
     return value
 
 
-_Clean = AfterValidator(_encodable)
+_Clean = AfterValidator(encodable)
 Name = Annotated[str, Field(max_length=40), _Clean]
 Place = Annotated[str, Field(max_length=60), _Clean]
 Note = Annotated[str, Field(max_length=80), _Clean]
@@ -87,22 +91,24 @@ SetupToken = Annotated[str, Field(min_length=1, max_length=200), _Clean]
 ScriptId = Annotated[str, Field(min_length=1, max_length=100), _Clean]
 
 
-class _In(BaseModel):
+class RequestBody(BaseModel):
+    """A request body: unknown fields refused, strict types."""
+
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
-class LoginIn(_In):
+class LoginIn(RequestBody):
     name: AccountName
     password: Password
 
 
-class SetupIn(_In):
+class SetupIn(RequestBody):
     token: SetupToken
     name: AccountName
     password: Password
 
 
-class PageRequest(_In):
+class PageRequest(RequestBody):
     """A page as the phone form sends it (B11: the control words it from a template)."""
 
     kind: Literal["customer", "staff", "lost_child", "vehicle"]
@@ -114,15 +120,17 @@ class PageRequest(_In):
     urgent: bool | None = None
 
 
-class EmergencyIn(_In):
+class EmergencyIn(RequestBody):
     script: ScriptId
 
 
-class ClearIn(_In):
+class ClearIn(RequestBody):
     script: ScriptId | None = None  # the preset to clear; may be left out if only one is on
 
 
-class _Out(BaseModel):
+class ResponseBody(BaseModel):
+    """A response body, built from a `daemon.views` value with `model_validate`."""
+
     model_config = ConfigDict(from_attributes=True)
 
 
@@ -133,35 +141,35 @@ class ErrorOut(BaseModel):
     retry_after: int | None = None
 
 
-class UserOut(_Out):
+class UserOut(ResponseBody):
     name: str
     roles: list[Role]
     trained: bool
 
 
-class SessionOut(_Out):
+class SessionOut(ResponseBody):
     token: str
     csrf: str
     expires_at: str
     user: UserOut
 
 
-class MeOut(_Out):
+class MeOut(ResponseBody):
     name: str
     roles: list[Role]
     trained: bool
     csrf: str
 
 
-class SetupNeededOut(_Out):
+class SetupNeededOut(ResponseBody):
     needed: bool
 
 
-class PreviewOut(_Out):
+class PreviewOut(ResponseBody):
     text: str
 
 
-class PageOut(_Out):
+class PageOut(ResponseBody):
     id: str
     kind: str
     state: PageState
@@ -179,14 +187,14 @@ class PageOut(_Out):
     recorded_by: str
 
 
-class PageKindOut(_Out):
+class PageKindOut(ResponseBody):
     kind: str
     label: str
     fields: list[str]
     urgent: bool
 
 
-class PagingFormOut(_Out):
+class PagingFormOut(ResponseBody):
     kinds: list[PageKindOut]
     honorifics: list[str]
     places: list[str]
@@ -195,7 +203,7 @@ class PagingFormOut(_Out):
     repeat: int
 
 
-class PresetOut(_Out):
+class PresetOut(ResponseBody):
     id: str
     title: str
     text: str
@@ -203,7 +211,7 @@ class PresetOut(_Out):
     priority: int
 
 
-class EmergencyOut(_Out):
+class EmergencyOut(ResponseBody):
     active: bool
     script: str
     title: str
@@ -217,7 +225,7 @@ class EmergencyOut(_Out):
     preempts: str
 
 
-class DirectoryEntryOut(_Out):
+class DirectoryEntryOut(ResponseBody):
     id: str
     name: str
     extension: str
@@ -232,7 +240,7 @@ class DirectoryEntryOut(_Out):
     matched: str
 
 
-class ForeignCallOut(_Out):
+class ForeignCallOut(ResponseBody):
     code: str
     language: str
     english: str
@@ -240,17 +248,17 @@ class ForeignCallOut(_Out):
     speakers: list[DirectoryEntryOut]
 
 
-class DirectoryImportOut(_Out):
+class DirectoryImportOut(ResponseBody):
     people: int
 
 
-class GreetingOut(_Out):
+class GreetingOut(ResponseBody):
     text: str
     morning: bool
     changes_at: str
 
 
-class NowPlayingOut(_Out):
+class NowPlayingOut(ResponseBody):
     kind: str
     source: str
     ref: str
@@ -260,7 +268,7 @@ class NowPlayingOut(_Out):
     duration_seconds: float
 
 
-class UpcomingOut(_Out):
+class UpcomingOut(ResponseBody):
     kind: str
     source: str
     ref: str
@@ -269,21 +277,21 @@ class UpcomingOut(_Out):
     ends_at: str
 
 
-class OutputOut(_Out):
+class OutputOut(ResponseBody):
     device: str
     healthy: bool
     warning: str
     underruns: int
 
 
-class CheckOut(_Out):
+class CheckOut(ResponseBody):
     at: str
     ok: bool
     failures: list[str]
     notes: list[str]
 
 
-class StatusOut(_Out):
+class StatusOut(ResponseBody):
     day: str
     now: str
     open: bool
@@ -297,12 +305,12 @@ class StatusOut(_Out):
     check: CheckOut | None
 
 
-class TimelineOut(_Out):
+class TimelineOut(ResponseBody):
     date: str
     entries: list[dict[str, Any]]
 
 
-class HealthOut(_Out):
+class HealthOut(ResponseBody):
     ok: bool
     reason: str | None = None
     underruns: int = 0

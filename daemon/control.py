@@ -15,23 +15,28 @@ from datetime import datetime
 from typing import Protocol
 
 from daemon.views import (
+    ComplaintIn,
+    ComplaintView,
     DirectoryEntryView,
     EmergencyView,
     EventView,
     ForeignCallView,
     GreetingView,
     Health,
+    MessageIn,
+    MessageView,
     PageIn,
     PageView,
     PagingForm,
     PresetView,
     RecordingIn,
+    ReferenceView,
     SessionView,
     StatusView,
     User,
 )
 
-__all__ = ["Control", "Feed"]
+__all__ = ["BookControl", "Control", "Feed", "SwitchboardControl"]
 
 
 class Feed(Protocol):
@@ -122,28 +127,16 @@ class Control(Protocol):
         """Raises Conflict when none is active."""
         ...
 
-    # -- the switchboard ----------------------------------------------------------------------
+    # -- the switchboard (S1-S8) -------------------------------------------------------------
 
-    def greeting(self, at: datetime | None = None) -> GreetingView:
-        """S1: the greeting for `at` (an aware instant; default now)."""
+    @property
+    def switchboard(self) -> SwitchboardControl:
+        """The greeting, the staff directory, foreign-language calls."""
         ...
 
-    def directory(self, user: User, query: str, limit: int = 20) -> list[DirectoryEntryView]:
-        """The staff directory's people for `query`, the best first (S2, S5)."""
-        ...
-
-    def foreign_call(self, user: User, language: str) -> ForeignCallView:
-        """S5: what to say in `language` and who on duty speaks it. NotFound: no such
-        language."""
-        ...
-
-    def import_directory(self, user: User, data: bytes, address: str) -> int:
-        """Replace the directory with a CSV file; how many people. Raises BadFile (every bad
-        row named, nothing taken), Refused (no one in it)."""
-        ...
-
-    def export_directory(self, user: User, address: str) -> bytes:
-        """The directory as CSV (UTF-8 with BOM)."""
+    @property
+    def book(self) -> BookControl:
+        """The message pad and the complaint book."""
         ...
 
     # -- reading -----------------------------------------------------------------------------
@@ -161,4 +154,82 @@ class Control(Protocol):
 
     def health(self) -> Health:
         """ok while audio flows; else the reason."""
+        ...
+
+
+class SwitchboardControl(Protocol):
+    """The switchboard's reference: any signed-in user reads it; admins manage the directory."""
+
+    def greeting(self, at: datetime | None = None) -> GreetingView:
+        """S1: the greeting for `at` (an aware instant; default now)."""
+        ...
+
+    def directory(self, user: User, query: str, limit: int = 20) -> list[DirectoryEntryView]:
+        """The staff directory's people for `query`, the best first (S2, S5)."""
+        ...
+
+    def foreign_call(self, user: User, language: str) -> ForeignCallView:
+        """S5: what to say in `language` and who on duty speaks it. NotFound: no such
+        language."""
+        ...
+
+    def reference(self) -> ReferenceView:
+        """The operator's lines, the directory's departments, the languages, the deadlines."""
+        ...
+
+    def import_directory(self, user: User, data: bytes, address: str) -> int:
+        """Replace the directory with a CSV file; how many people. Raises BadFile (every bad
+        row named, nothing taken), Refused (no one in it)."""
+        ...
+
+    def export_directory(self, user: User, address: str) -> bytes:
+        """The directory as CSV (UTF-8 with BOM)."""
+        ...
+
+
+class BookControl(Protocol):
+    """Messages for staff (S3) and the customer suggestion book (S8). Raises Refused
+    (`bad_field` naming the field), NotFound, Forbidden, Conflict."""
+
+    def take_message(
+        self, user: User, message: MessageIn, address: str
+    ) -> tuple[MessageView, bool]:
+        """(the message, True if taken now; the same again within 2 minutes: the first)."""
+        ...
+
+    def desk_messages(self, unread_only: bool = False) -> list[MessageView]:
+        """Every unread message and the last day's, newest first (the desk)."""
+        ...
+
+    def my_messages(self, user: User) -> list[MessageView]:
+        """The messages for the directory entry with the person's name, unread first."""
+        ...
+
+    def read_message(self, user: User, message_id: int) -> MessageView:
+        """Mark one of the person's messages read. NotFound: not theirs."""
+        ...
+
+    def record_complaint(
+        self, user: User, complaint: ComplaintIn, address: str
+    ) -> tuple[ComplaintView, bool]:
+        """(the complaint, True if recorded now). Refused: an unknown department."""
+        ...
+
+    def complaints(
+        self, user: User, state: str | None, department: str | None, open_only: bool,
+        address: str,
+    ) -> list[ComplaintView]:  # fmt: skip
+        """All for the desk, a head's departments' for a head; Forbidden for anyone else."""
+        ...
+
+    def complaint(self, user: User, complaint_id: int, address: str) -> ComplaintView: ...
+
+    def follow_up(
+        self, user: User, complaint_id: int, text: str, state: str | None, address: str
+    ) -> ComplaintView:
+        """Add a note, optionally moving the state. Conflict: a move not allowed."""
+        ...
+
+    def export_complaints(self, user: User, address: str) -> bytes:
+        """Every complaint and its notes as CSV (UTF-8 with BOM)."""
         ...

@@ -12,11 +12,11 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
 from datetime import time as dt_time
 
 from daemon.accounts import Accounts
+from daemon.desk_book import BookDesk
 from daemon.desk_emergency import EmergencyDesk
 from daemon.desk_switchboard import SwitchboardDesk
 from daemon.desk_views import (
@@ -43,17 +43,15 @@ from daemon.speech.recording import RecordingRefused, decode_recording
 from daemon.speech.speaker import Speaker
 from daemon.speech.wording import PageRefused
 from daemon.store import DuplicatePage, PageRecord, Store
+from daemon.switchboard.book import Deadlines
 from daemon.switchboard.greeting import DEFAULT_MORNING_UNTIL
 from daemon.timeline import entry_json
 from daemon.views import (
     Busy,
     CheckView,
     Conflict,
-    DirectoryEntryView,
     EmergencyView,
     Forbidden,
-    ForeignCallView,
-    GreetingView,
     Health,
     NotFound,
     OutputView,
@@ -82,6 +80,7 @@ class DeskSettings:
     wait: float = 2.0  # seconds to wait for the engine to apply a command
     store_name: str = "商场"  # the switchboard's greeting names it (S1)
     morning_until: dt_time = DEFAULT_MORNING_UNTIL
+    deadlines: Deadlines = field(default_factory=Deadlines)  # complaints: due, then late (S8)
 
 
 class Desk:
@@ -104,9 +103,12 @@ class Desk:
         self._emergencies = EmergencyDesk(
             store, presets, self._apply, clock, lambda: self.station.plan
         )
-        self._switchboard = SwitchboardDesk(
-            store, settings.store_name, settings.morning_until, clock, lambda: self.station.plan
+        zone = lambda: self.station.plan.zone  # noqa: E731
+        self.switchboard = SwitchboardDesk(
+            store, settings.store_name, settings.morning_until, settings.deadlines, clock, zone
         )
+        self.book = BookDesk(store, self.switchboard.index, settings.deadlines, clock, zone,
+                             lambda kind: self._broadcast.publish(kind, {}))  # fmt: skip
         station.subscribe(self._publish)
 
     # -- accounts ----------------------------------------------------------------------------
@@ -235,23 +237,6 @@ class Desk:
 
     def clear_emergency(self, user: User, script_id: str | None, address: str) -> EmergencyView:
         return self._emergencies.clear(user, script_id, address)
-
-    # -- the switchboard (`daemon.desk_switchboard`) ----------------------------------------
-
-    def greeting(self, at: datetime | None = None) -> GreetingView:
-        return self._switchboard.greeting(at)
-
-    def directory(self, user: User, query: str, limit: int = 20) -> list[DirectoryEntryView]:
-        return self._switchboard.search(query, limit)
-
-    def foreign_call(self, user: User, language: str) -> ForeignCallView:
-        return self._switchboard.foreign_call(language)
-
-    def import_directory(self, user: User, data: bytes, address: str) -> int:
-        return self._switchboard.import_csv(user, data, address)
-
-    def export_directory(self, user: User, address: str) -> bytes:
-        return self._switchboard.export_csv(user, address)
 
     # -- reading -----------------------------------------------------------------------------
 

@@ -88,7 +88,12 @@ class Service:
             accounts = Accounts(store, clock=self._clock)
             desk = Desk(days, store, accounts, speaker, presets, self.catalog.media.analysis,
                         DeskSettings(config.service.pages_per_minute, store_name=config.store.name,
-                                     morning_until=config.morning_until), self._clock)  # fmt: skip
+                                     morning_until=config.morning_until,
+                                     deadlines=config.deadlines), self._clock)  # fmt: skip
+            if config.directory_seed is not None:
+                taken, said = desk.switchboard.seed(config.directory_seed)
+                if said:
+                    log.log(logging.INFO if taken else logging.WARNING, "%s", said)
             for subscriber in (
                 Recorder(store, days.today),
                 JsonlFile(config.state_dir / "timeline-{day}.jsonl", config.store.timezone,

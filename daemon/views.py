@@ -12,12 +12,26 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from daemon.views_switchboard import (
+    ComplaintIn,
+    ComplaintView,
+    DirectoryEntryView,
+    ForeignCallView,
+    GreetingView,
+    MessageIn,
+    MessageView,
+    NoteView,
+    ReferenceView,
+)
+
 __all__ = [
     "ALL_ROLES",
     "DESK_ROLES",
     "BadFile",
     "Busy",
     "CheckView",
+    "ComplaintIn",
+    "ComplaintView",
     "Conflict",
     "ControlError",
     "DirectoryEntryView",
@@ -28,7 +42,10 @@ __all__ = [
     "GreetingView",
     "Health",
     "LoginRefused",
+    "MessageIn",
+    "MessageView",
     "NotFound",
+    "NoteView",
     "NowPlaying",
     "OutputView",
     "PageIn",
@@ -39,6 +56,7 @@ __all__ = [
     "PresetView",
     "ProblemView",
     "RecordingIn",
+    "ReferenceView",
     "Refused",
     "Role",
     "SessionView",
@@ -154,42 +172,6 @@ class EmergencyView:
     priority: int = 0
     behind: str = ""  # waiting: the title of the emergency on air
     preempts: str = ""  # just started: the title of the one it cut (that resumes after it)
-
-
-@dataclass(frozen=True, slots=True)
-class GreetingView:
-    text: str  # "欧洲村,您早!" before the cut-over, "欧洲村,您好!" from it (S1)
-    morning: bool
-    changes_at: str  # ISO, the store's time: when the phrase next changes
-
-
-@dataclass(frozen=True, slots=True)
-class DirectoryEntryView:
-    """A person found in the staff directory (S2, S5), and why they were found."""
-
-    id: str
-    name: str
-    extension: str
-    department: str
-    duties: tuple[str, ...]
-    languages: tuple[str, ...]  # ISO 639 codes
-    hours: str  # "周一至周五 09:00-18:00", "" for no fixed hours
-    on_duty: bool | None  # now, on the store's clock; None: no fixed hours
-    internal: bool  # internal only: never given to an outside caller
-    note: str
-    why: str  # extension, name, pinyin, initials, department, duty, sound, language
-    matched: str
-
-
-@dataclass(frozen=True, slots=True)
-class ForeignCallView:
-    """S5: what to say to a caller in `language`, and who on duty speaks it."""
-
-    code: str
-    language: str  # 英语
-    english: str  # "Sorry, I can't speak English, please wait a moment."
-    native: str  # the same in that language, where known
-    speakers: tuple[DirectoryEntryView, ...]  # on duty first
 
 
 @dataclass(frozen=True, slots=True)

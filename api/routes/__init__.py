@@ -6,8 +6,10 @@ from fastapi import APIRouter
 
 from api.routes import (
     auth,
+    complaints,
     emergency,
     events,
+    messages,
     pages,
     paging,
     status,
@@ -26,6 +28,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     status.router,
     timeline.router,
     switchboard.router,
+    messages.router,
+    complaints.router,
     events.router,
     web.router,
 )

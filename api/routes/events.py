@@ -53,7 +53,8 @@ def to_sse(event: EventView) -> ServerSentEvent | None:
     responses=errors(401, 503, sse=True),
 )
 async def events(feed: Annotated[Feed, Depends(_feed)]) -> AsyncIterator[ServerSentEvent]:
-    """The event stream: item_started, item_ended, page, emergency_started, emergency_cleared."""
+    """The event stream: item_started, item_ended, page, queue, emergency_started,
+    emergency_cleared; messages and complaints (fetch them again: these carry nothing)."""
     yield ServerSentEvent(comment="connected", retry=RETRY_MS)
     async for event in feed:
         sse = to_sse(event)

@@ -1,5 +1,5 @@
-"""The switchboard console's reference: the greeting for an outside call (S1) and the staff
-directory (S2, S5).
+"""The switchboard console's reference: the greeting for an outside call (S1), the staff
+directory (S2, S5), the operator's lines and the departments.
 
 The greeting and the search: any signed-in user (the operator at the desk, and anyone who
 answers the phone for them); an entry marked `internal` is shown, marked, for the operator
@@ -27,6 +27,7 @@ from api.schemas import (
     check_instant,
     errors,
 )
+from api.schemas_book import LanguageOut, ReferenceOut
 
 __all__ = ["DIRECTORY_BODY_LIMIT", "router"]
 
@@ -52,7 +53,7 @@ def greeting(
     """The phrase to answer with ("欧洲村,您早!" before the cut-over, "欧洲村,您好!" from
     it) and when it next changes."""
     when = None if at is None else datetime.fromisoformat(at)
-    return GreetingOut.model_validate(control.greeting(when))
+    return GreetingOut.model_validate(control.switchboard.greeting(when))
 
 
 @router.get("/directory", responses=errors(401, 422, 503))
@@ -63,7 +64,25 @@ def directory(
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
 ) -> list[DirectoryEntryOut]:
     """People for `q`, the best match first, on duty before off duty (`on_duty` now)."""
-    return [DirectoryEntryOut.model_validate(e) for e in control.directory(user, q, limit)]
+    found = control.switchboard.directory(user, q, limit)
+    return [DirectoryEntryOut.model_validate(e) for e in found]
+
+
+@router.get("/reference", responses=errors(401, 503))
+def reference(user: CurrentUser, control: ControlDep) -> ReferenceOut:
+    """What the console shows beside a call: the operator's lines (transfer, no answer,
+    callback, complaint, business secrets), the directory's departments, the languages, the
+    complaint deadlines in hours, how many people the directory holds."""
+    ref = control.switchboard.reference()
+    languages = [LanguageOut(code=code, name=name) for code, name in ref.languages]
+    return ReferenceOut(
+        lines=ref.lines,
+        departments=list(ref.departments),
+        languages=languages,
+        answer_hours=ref.answer_hours,
+        limit_hours=ref.limit_hours,
+        people=ref.people,
+    )
 
 
 @router.get("/language", responses=errors(401, 404, 422, 503))
@@ -75,7 +94,7 @@ def foreign_call(
     """S5: what to say to a caller in `lang` ("Sorry, I can't speak English, please wait a
     moment.", and in that language where known) and who speaks it, on duty first (404:
     no such language)."""
-    return ForeignCallOut.model_validate(control.foreign_call(user, lang))
+    return ForeignCallOut.model_validate(control.switchboard.foreign_call(user, lang))
 
 
 @router.get(
@@ -86,7 +105,7 @@ def foreign_call(
 def export_directory(user: Admin, control: ControlDep, address: Address) -> Response:
     """The whole directory as CSV, UTF-8 with BOM (admins)."""
     return Response(
-        control.export_directory(user, address),
+        control.switchboard.export_directory(user, address),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="directory.csv"'},
     )
@@ -99,5 +118,5 @@ async def import_directory(
     """Replace the directory with the CSV body (admins); 422 `bad_rows` lists every bad
     row and takes nothing."""
     data = await request.body()
-    people = await run_in_threadpool(control.import_directory, user, data, address)
+    people = await run_in_threadpool(control.switchboard.import_directory, user, data, address)
     return DirectoryImportOut(people=people)

@@ -1,4 +1,5 @@
-"""The web pages: the phone page at `/`, the desk console at `/desk`, and their files.
+"""The web pages: the phone page at `/`, the desk console at `/desk`, the switchboard console
+at `/switchboard`, and their files.
 
 Static HTML, CSS and plain JavaScript from `api/web/`, served by the service itself (no CDN,
 no build step: the store's LAN needs no internet). The pages sign in through the API and hold
@@ -50,6 +51,12 @@ def phone_page() -> HTMLResponse:
 def desk_console() -> HTMLResponse:
     """The service desk's console: on air, next 15 minutes, queue, emergency, as-run log."""
     return _page("desk.html")
+
+
+@router.get("/switchboard", response_class=HTMLResponse)
+def switchboard_console() -> HTMLResponse:
+    """The switchboard operator's console: greeting, directory, messages, complaints (S1-S8)."""
+    return _page("switchboard.html")
 
 
 @router.get("/static/{name}", response_class=FileResponse, responses=errors(404))

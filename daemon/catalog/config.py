@@ -25,6 +25,7 @@ from daemon.catalog.window_config import KEYS as WINDOW_KEYS
 from daemon.catalog.window_config import Window, window
 from daemon.model import Separation
 from daemon.speech.settings import SpeechSettings
+from daemon.switchboard.book import Deadlines
 from daemon.switchboard.greeting import DEFAULT_MORNING_UNTIL
 
 __all__ = ["BreaksConfig", "Config", "DaypartConfig", "StoreConfig", "Zone", "load_config"]
@@ -86,6 +87,11 @@ class Config:
     separation: Separation = field(default_factory=Separation)  # [music] separation keys
     fallback: Path | None = None  # music.fallback: a playlist for dayparts with nothing playable
     morning_until: time = DEFAULT_MORNING_UNTIL  # [switchboard]: 您早 before it, 您好 from it (S1)
+    # [switchboard]: a complaint's answer is due, then it is late (S8)
+    deadlines: Deadlines = field(default_factory=Deadlines)
+    # [switchboard] directory: the staff directory's CSV file, imported once, when the store
+    # holds none yet (after that admins import on the switchboard page)
+    directory_seed: Path | None = None
 
 
 def load_config(path: Path) -> Config:
@@ -157,8 +163,12 @@ def load_config(path: Path) -> Config:
     audio = audio_settings(root, breaks)
     service = service_settings(root, daemon, base)
     switchboard = root.sub("switchboard", required=False)
-    switchboard.only(["morning_until"])
+    switchboard.only(
+        ["morning_until", "complaint_answer_hours", "complaint_limit_hours", "directory"]
+    )
     morning_until = switchboard.clock("morning_until", required=False) or DEFAULT_MORNING_UNTIL
+    deadlines = _deadlines(switchboard)
+    directory_seed = switchboard.path("directory", base, required=False)
     opening_song = music.path("opening_song", base, required=False)
     closing_song = music.path("closing_song", base, required=False)
     fallback = music.path("fallback", base, required=False)
@@ -180,7 +190,26 @@ def load_config(path: Path) -> Config:
         service=service,
         separation=music_separation,
         morning_until=morning_until,
+        deadlines=deadlines,
+        directory_seed=directory_seed,
     )
+
+
+def _deadlines(fields: Fields) -> Deadlines:
+    """S8: hours to answer a complaint (24 by default), and at most (48)."""
+    answer = fields.number("complaint_answer_hours", 24.0, 1, 24 * 30)
+    limit = fields.number("complaint_limit_hours", 48.0, 1, 24 * 30)
+    if answer is None or limit is None:
+        return Deadlines()
+    if limit < answer:
+        fields.problem(
+            "complaint_limit_hours",
+            f"at least complaint_answer_hours ({answer:g})",
+            f"the number {limit:g}",
+            "the limit is the latest a complaint may be answered: make it the larger one",
+        )
+        return Deadlines()
+    return Deadlines(answer, limit)
 
 
 def _breaks(

@@ -8,6 +8,7 @@ is one transaction and may be called from any thread. Errors a person can act on
 from __future__ import annotations
 
 from daemon.store.asrun import AsRunStore
+from daemon.store.book import ComplaintRecord, MessageRecord, NoteRecord, SwitchboardBook
 from daemon.store.db import MIGRATIONS, StoreError
 from daemon.store.pages import DuplicatePage, EmergencyRecord, PageRecord, PageStore
 from daemon.store.switchboard import SwitchboardStore
@@ -16,9 +17,12 @@ from daemon.store.users import AuditRecord, DuplicateUser, SessionRecord, UserRe
 __all__ = [
     "MIGRATIONS",
     "AuditRecord",
+    "ComplaintRecord",
     "DuplicatePage",
     "DuplicateUser",
     "EmergencyRecord",
+    "MessageRecord",
+    "NoteRecord",
     "PageRecord",
     "SessionRecord",
     "Store",
@@ -27,8 +31,9 @@ __all__ = [
 ]
 
 
-class Store(PageStore, AsRunStore, UserStore, SwitchboardStore):
-    """Pages and emergencies, the as-run log and heartbeat, users, sessions and audit.
+class Store(PageStore, AsRunStore, UserStore, SwitchboardStore, SwitchboardBook):
+    """Pages and emergencies, the as-run log and heartbeat, users, sessions and audit, the
+    switchboard's directory, messages and complaints.
 
     `Store(path)` creates missing parent folders; the connection runs with
     `synchronous=FULL` throughout, so every method that returns has reached the disk.

@@ -135,7 +135,49 @@ CREATE TABLE directory (
 );
 """
 
-MIGRATIONS: list[str] = [_SCHEMA_1, _SCHEMA_2]
+_SCHEMA_3 = """
+CREATE TABLE messages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    taken_at REAL NOT NULL,
+    taken_by TEXT NOT NULL,             -- the operator's account name
+    to_id TEXT NOT NULL,                -- the directory entry it is for
+    to_name TEXT NOT NULL,              -- the entry's name then (normalized: whose phone shows it)
+    extension TEXT NOT NULL,
+    caller TEXT NOT NULL,
+    number TEXT NOT NULL,
+    text TEXT NOT NULL,
+    read_at REAL,                       -- NULL while unread
+    read_by TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX messages_to ON messages(to_name, read_at);
+CREATE INDEX messages_unread ON messages(read_at, taken_at);
+CREATE TABLE complaints (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at REAL NOT NULL,
+    created_by TEXT NOT NULL,
+    caller TEXT NOT NULL,
+    contact TEXT NOT NULL,              -- personal data: shown only to who needs it
+    what TEXT NOT NULL,
+    department TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('new', 'in_progress', 'answered', 'closed')),
+    due_at REAL NOT NULL,
+    limit_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE INDEX complaints_open ON complaints(state, due_at);
+CREATE INDEX complaints_department ON complaints(department, state);
+CREATE TABLE complaint_notes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    complaint_id INTEGER NOT NULL REFERENCES complaints(id),
+    at REAL NOT NULL,
+    by TEXT NOT NULL,
+    text TEXT NOT NULL,
+    state TEXT                          -- the state it moved the complaint to, NULL if none
+);
+CREATE INDEX complaint_notes_complaint ON complaint_notes(complaint_id, at);
+"""
+
+MIGRATIONS: list[str] = [_SCHEMA_1, _SCHEMA_2, _SCHEMA_3]
 """SQL scripts, in order: MIGRATIONS[n] takes a file from schema n to n + 1. Append only."""
 
 

@@ -173,6 +173,10 @@ class Directory:
         """Everyone, in the directory's order."""
         return list(self._people)
 
+    def departments(self) -> tuple[str, ...]:
+        """Every department named, in the order they first appear."""
+        return tuple(dict.fromkeys(p.department for p in self._people if p.department))
+
     def search(
         self, query: str, at: datetime, limit: int = 20, include_internal: bool = False
     ) -> list[Match]:

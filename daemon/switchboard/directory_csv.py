@@ -323,7 +323,8 @@ def read_directory_csv(data: bytes, source: str) -> tuple[list[Person], list[Pro
                         f"row {number}",
                         f"at most {MAX_ROWS} people in one file",
                         "more rows",
-                        "the rows from here on were not read: split the file",
+                        "the rows from here on were not read: a directory holds at most "
+                        f"{MAX_ROWS} people (leave out those who have left)",
                     )
                 )
                 break

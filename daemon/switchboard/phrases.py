@@ -1,5 +1,5 @@
-"""What the operator says to a caller in a language they do not speak (S5), before handing
-the call to someone on duty who does. Pure.
+"""What the operator says to a caller: at each turn of a call (`LINES`), and in a language
+they do not speak (S5), before handing the call to someone on duty who does. Pure.
 
 The procedure's words are English ("Sorry, I can't speak English, please wait a moment");
 for the languages a mall's callers most often speak the same words are given in that
@@ -12,7 +12,20 @@ from dataclasses import dataclass
 
 from daemon.switchboard.people import LANGUAGE_NAMES, language_code
 
-__all__ = ["Phrase", "phrase_for"]
+__all__ = ["LINES", "Phrase", "phrase_for"]
+
+LINES = {
+    "transfer": "好的!请稍等。",
+    "no_answer": "对不起,分机暂时没有人接听。您可以留言,我会尽快转告;或者请您稍后再打来。",
+    "callback": "好的,我已经记下了,会尽快转告他/她回电给您。",
+    "complaint": (
+        "非常抱歉给您带来不便!您的意见我已经记录,会马上转交有关部门,{hours} 小时内给您答复。"
+    ),
+    "confidential": "对不起,这方面的情况我们不便透露,请您谅解。还有其他可以帮您的吗?",
+}
+"""What the operator says at each turn of a call: transferring (S2), an extension that does
+not answer and a message taken (S3), a complaint (S8), and a question about business
+secrets (partners, marketing plans: the procedure forbids giving them out)."""
 
 _ENGLISH_NAMES = {
     "en": "English", "ja": "Japanese", "ko": "Korean", "fr": "French", "de": "German",

@@ -14,30 +14,27 @@ import asyncio
 import math
 import re
 import secrets
+import tempfile
 import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from daemon.control import Control, Feed
-from daemon.desk_switchboard import entry_view
+from daemon.desk_book import BookDesk
+from daemon.desk_switchboard import SwitchboardDesk
 from daemon.emergency import precedence
-from daemon.switchboard.directory import Directory, Person
-from daemon.switchboard.directory_csv import read_directory_csv, write_directory_csv
-from daemon.switchboard.greeting import greeting
-from daemon.switchboard.phrases import phrase_for
+from daemon.store import Store
+from daemon.switchboard.book import Deadlines
 from daemon.views import (
-    BadFile,
     CheckView,
     Conflict,
     ControlError,
-    DirectoryEntryView,
     EmergencyView,
     EventView,
     Forbidden,
-    ForeignCallView,
-    GreetingView,
     Health,
     LoginRefused,
     NotFound,
@@ -49,7 +46,6 @@ from daemon.views import (
     PageView,
     PagingForm,
     PresetView,
-    ProblemView,
     RecordingIn,
     Refused,
     Role,
@@ -63,6 +59,7 @@ from daemon.views import (
 __all__ = ["SETUP_TOKEN", "START", "FakeControl", "FakeFeed"]
 
 STORE_TZ = timezone(timedelta(hours=8))
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 23, 10, 0, tzinfo=STORE_TZ)
 SETUP_TOKEN = "setup-7f3a9c2e"
 HONORIFICS = ("先生", "小姐", "女士")
@@ -156,7 +153,8 @@ class FakeControl:
         ]
         self.emergency = EmergencyView(active=False)  # the one on air, else the last one
         self.emergencies: list[EmergencyView] = []  # the active ones, in the order they air
-        self.people: list[Person] = []  # the staff directory
+        self._book: tuple[SwitchboardDesk, BookDesk] | None = None
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
         self.open = True
         self.health_now = Health(True)
         self.feeds: list[FakeFeed] = []
@@ -532,43 +530,28 @@ class FakeControl:
                 check=CheckView(now, True, (), ("所有文件都能播放",)),
             )
 
-    def greeting(self, at: datetime | None = None) -> GreetingView:
-        with self.lock:
-            self._fail()
-            said = greeting(at or self.now, "欧洲村", time(10), ZoneInfo("Asia/Shanghai"))
-            return GreetingView(said.text, said.morning, said.changes_at.isoformat())
+    # -- the switchboard: the real one, over a store of its own -------------------------------
 
-    def directory(self, user: User, query: str, limit: int = 20) -> list[DirectoryEntryView]:
-        with self.lock:
-            self._fail()
-            found = Directory(self.people).search(query, self.now, limit, include_internal=True)
-            return [entry_view(m) for m in found]
+    @property
+    def switchboard(self) -> SwitchboardDesk:
+        return self._switchboard()[0]
 
-    def foreign_call(self, user: User, language: str) -> ForeignCallView:
-        said = phrase_for(language)
-        if said is None:
-            raise NotFound("no_language", f"不认识「{language}」这种语言")
-        with self.lock:
-            self._fail()
-            found = Directory(self.people).speakers(said.code, self.now, include_internal=True)
-            speakers = tuple(entry_view(m) for m in found)
-        return ForeignCallView(said.code, said.language, said.english, said.native, speakers)
+    @property
+    def book(self) -> BookDesk:
+        return self._switchboard()[1]
 
-    def import_directory(self, user: User, data: bytes, address: str) -> int:
-        people, problems = read_directory_csv(data, "directory.csv")
+    def _switchboard(self) -> tuple[SwitchboardDesk, BookDesk]:
+        """Made on first use (most tests never touch it): a SQLite file in a folder that goes
+        with this control."""
         with self.lock:
-            self._fail()
-            if problems:
-                found = tuple(ProblemView(p.where, p.expected, p.found, p.hint) for p in problems)
-                raise BadFile("bad_rows", "通讯录文件有错误,没有导入任何内容", found)
-            self.people = people
-            self.audit.append((user.name, "directory_import", address))
-            return len(people)
-
-    def export_directory(self, user: User, address: str) -> bytes:
-        with self.lock:
-            self._fail()
-            return write_directory_csv(self.people)
+            if self._book is None:
+                self._folder = tempfile.TemporaryDirectory(prefix="fake-control-")
+                store = Store(Path(self._folder.name) / "mall-pa.db")
+                clock, zone = (lambda: self.now.timestamp()), (lambda: SHANGHAI)
+                desk = SwitchboardDesk(store, "欧洲村", time(10), Deadlines(), clock, zone)
+                changed = lambda kind: self.publish(EventView(kind, {}))  # noqa: E731
+                self._book = (desk, BookDesk(store, desk.index, Deadlines(), clock, zone, changed))
+            return self._book
 
     def timeline(self, day: str | None = None) -> list[dict[str, object]]:
         with self.lock:

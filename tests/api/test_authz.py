@@ -19,13 +19,20 @@ from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
 from api.deps import COOKIE, CSRF_HEADER
-from daemon.views import PageIn, Role
+from daemon.views import ComplaintIn, MessageIn, PageIn, Role
 from tests.api.conftest import PAGE, make_app, password, seeded
 from tests.api.fake_control import SETUP_TOKEN, FakeControl
 
 PRINCIPALS = (
     "anonymous", "staff", "announcer", "trained", "supervisor", "marketing", "planner", "admin",
 )  # fmt: skip
+MESSAGE = {"to": "staff", "caller": "王先生", "number": "13800138000", "text": "请回电"}
+COMPLAINT = {
+    "caller": "李女士",
+    "contact": "13900139000",
+    "what": "试衣间太脏",
+    "department": "客服部",
+}
 WAV = b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 64
 
 ALL = (200,) * 8
@@ -43,19 +50,49 @@ def desk(ok: int) -> tuple[int, ...]:
     return (401, 403, ok, ok, ok, 403, 403, 403)
 
 
+def book(ok: int) -> tuple[int, ...]:
+    """The desk, and a department's head (here the planner heads 客服部 in the directory)."""
+    return (401, 403, ok, ok, ok, 403, ok, 403)
+
+
 def admin(ok: int) -> tuple[int, ...]:
     """Admins only."""
     return (401,) + (403,) * 6 + (ok,)
 
 
-def _open_setup(fake: FakeControl) -> None:
+def _open_setup(fake: FakeControl, principal: str) -> None:
     """No admin yet (the admin column keeps a session; setup does not look at it)."""
     for account in fake.accounts.values():
         account.user = replace(account.user, roles=account.user.roles - {Role.ADMIN})
 
 
-def _emergency_on(fake: FakeControl) -> None:
+def _emergency_on(fake: FakeControl, principal: str) -> None:
     fake.start_emergency(fake.accounts["supervisor"].user, "fire-evacuation", "127.0.0.1")
+
+
+DIRECTORY = "编号,姓名,分机,部门,职责\n" + "".join(
+    f"{who},{who},80{n:02d},客服部,{'负责人' if who == 'planner' else '开票'}\n"
+    for n, who in enumerate(PRINCIPALS[1:])
+)  # one entry per account; the planner heads 客服部 (so sees its complaints)
+
+
+def _directory(fake: FakeControl, principal: str = "") -> None:
+    fake.switchboard.import_directory(fake.accounts["admin"].user, DIRECTORY.encode(), "")
+
+
+def _message(fake: FakeControl, principal: str) -> None:
+    """Message 1, for the person asking (anonymous: for staff)."""
+    _directory(fake)
+    to = "staff" if principal == "anonymous" else principal
+    desk = fake.accounts["announcer"].user
+    fake.book.take_message(desk, MessageIn(to, "王先生", "138", "请回电"), "")
+
+
+def _complaint(fake: FakeControl, principal: str) -> None:
+    """Complaint 1, for 客服部."""
+    _directory(fake)
+    desk = fake.accounts["announcer"].user
+    fake.book.record_complaint(desk, ComplaintIn("李女士", "139", "试衣间太脏", "客服部"), "")
 
 
 @dataclass(frozen=True)
@@ -68,7 +105,7 @@ class Row:
     params: dict[str, str] = field(default_factory=dict)
     form: dict[str, str] | None = None
     path_params: dict[str, str] = field(default_factory=dict)
-    prepare: Callable[[FakeControl], None] | None = None
+    prepare: Callable[[FakeControl, str], None] | None = None  # (control, the principal)
 
     @property
     def id(self) -> str:
@@ -82,6 +119,7 @@ ROWS = (
     Row("GET", "/setup", ALL),
     Row("GET", "/", ALL),
     Row("GET", "/desk", ALL),
+    Row("GET", "/switchboard", ALL),
     Row("GET", "/static/{name}", ALL, path_params={"name": "common.js"}),
     Row("GET", "/ca.crt", ALL),
     Row("GET", "/api/setup", ALL),
@@ -125,6 +163,35 @@ ROWS = (
     Row("GET", "/api/switchboard/language", SIGNED_IN, params={"lang": "en"}),
     Row("GET", "/api/switchboard/directory.csv", admin(200)),
     Row("PUT", "/api/switchboard/directory.csv", admin(422)),  # no body: no header row
+    Row("GET", "/api/switchboard/reference", SIGNED_IN),
+    Row("POST", "/api/switchboard/messages", desk(201), json=MESSAGE, prepare=_directory),
+    Row("GET", "/api/switchboard/messages", desk(200), params={"unread": "true"}),
+    Row("GET", "/api/messages", SIGNED_IN),
+    Row(
+        "POST",
+        "/api/messages/{message_id}/read",
+        SIGNED_IN,
+        path_params={"message_id": "1"},
+        prepare=_message,
+    ),
+    Row("POST", "/api/switchboard/complaints", desk(201), json=COMPLAINT, prepare=_directory),
+    Row("GET", "/api/switchboard/complaints", book(200), prepare=_directory),
+    Row(
+        "GET",
+        "/api/switchboard/complaints/{complaint_id}",
+        book(200),
+        path_params={"complaint_id": "1"},
+        prepare=_complaint,
+    ),
+    Row(
+        "POST",
+        "/api/switchboard/complaints/{complaint_id}/notes",
+        book(200),
+        json={"text": "已联系顾客", "state": "in_progress"},
+        path_params={"complaint_id": "1"},
+        prepare=_complaint,
+    ),
+    Row("GET", "/api/switchboard/complaints.csv", (401, 403, 403, 403, 200, 403, 403, 403)),
     Row("GET", "/api/events", SIGNED_IN),
 )
 
@@ -172,7 +239,7 @@ def _call(matrix: tuple[FastAPI, TestClient], row: Row, principal: str, via: str
             headers["Cookie"] = f"{COOKIE}={session.token}"
             headers[CSRF_HEADER] = session.csrf
     if row.prepare is not None:
-        row.prepare(fake)
+        row.prepare(fake, principal)
     client.cookies.clear()  # nothing from the cell before (a login sets a cookie)
     path = row.path.replace("{page_id}", page.id)
     for name, value in row.path_params.items():

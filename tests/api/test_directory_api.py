@@ -3,13 +3,17 @@ admins, and a file with bad rows refused whole with every row named."""
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
 
+from daemon.desk_switchboard import SwitchboardDesk
 from daemon.speech.speaker import Speaker
 from daemon.store import Store
+from daemon.switchboard.book import Deadlines
 from tests.api.conftest import bearer
 from tests.api.fake_control import FakeControl
 from tests.api.test_desk import build
@@ -19,6 +23,7 @@ CSV = (
     "张三,8012,客服部,开票、停车,英语,周一至周日 00:00-24:00,否\n"
     "单田芳,8020,企划部,,日语,,是\n"
 ).encode()
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 CSV_URL, SEARCH = "/api/switchboard/directory.csv", "/api/switchboard/directory"
 
 
@@ -116,3 +121,37 @@ def test_the_directory_is_kept_in_the_store_across_a_restart(
     actions = [(a.actor, a.action) for a in reversed(store.audit_log())]
     assert ("root", "directory_import") in actions and ("root", "directory_export") in actions
     store.close()
+
+
+def seeding_desk(tmp_path: Path) -> SwitchboardDesk:
+    store = Store(tmp_path / "mall-pa.db")
+    return SwitchboardDesk(store, "欧洲村", time(10), Deadlines(), lambda: 0.0, lambda: SHANGHAI)
+
+
+def test_the_configured_directory_is_imported_once_when_the_store_has_none(
+    tmp_path: Path,
+) -> None:
+    seed = tmp_path / "directory.csv"
+    seed.write_bytes(CSV)
+    desk = seeding_desk(tmp_path)
+    assert desk.seed(seed) == (
+        True,
+        f"directory {seed}: 2 people imported (the store had none yet)",
+    )
+    assert {p.name for p in desk.index().people} == {"张三", "单田芳"}
+    seed.write_bytes(CSV.replace("张三".encode(), "李四".encode()))
+    assert desk.seed(seed) == (True, "")  # the store has one now: the admins' imports rule
+    assert {p.name for p in seeding_desk(tmp_path).index().people} == {"张三", "单田芳"}
+
+
+def test_a_bad_or_missing_directory_file_is_named_and_the_directory_stays_empty(
+    tmp_path: Path,
+) -> None:
+    desk = seeding_desk(tmp_path)
+    taken, said = desk.seed(tmp_path / "nowhere.csv")
+    assert not taken and "cannot read it" in said and "nowhere.csv" in said
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes("姓名,分机\n张三,abc\n".encode())
+    taken, said = desk.seed(bad)
+    assert not taken and f"{bad}: row 2" in said and "the directory stays empty" in said
+    assert len(desk.index()) == 0 and desk.store.directory_csv() is None

@@ -12,6 +12,18 @@
  *   Chinese, the place in the queue and a countdown, a cancel button while queued.
  * - A trained announcer may record the page in her own voice (recorder.js: HTTPS only) and
  *   send that instead (POST /api/pages/recorded).
+ * - From a call to a page: the switchboard console opens `/#kind=customer&name=张&honorific=先生
+ *   &place=一楼服务台` (a fragment, so names never reach a server's log). Once signed in, the
+ *   form takes that kind and those fields (unknown kinds, fields and choices are ignored;
+ *   values go into the inputs only), and the fragment is cleared so a reload does not refill.
+ * - Messages for her (S3, GET /api/messages): a badge with the unread count in the bar and a
+ *   card listing them, shown until she marks each one read (POST /api/messages/{id}/read);
+ *   read ones stay, dimmed. Fetched again on the "messages" event and when the page is shown.
+ * - A department head (her directory entry has the duty 负责人) sees her department's open
+ *   complaints (S8, GET /api/switchboard/complaints?open=true), the overdue ones in red;
+ *   asked again on the "complaints" event, when the page is shown, on reconnecting, and once
+ *   the next deadline passes.
+ *   Anyone else: the book is not asked at all.
  */
 (function () {
   "use strict";
@@ -38,6 +50,14 @@
   var unseen = {};          // id -> state: events for pages we did not know yet
   var live = null;          // PA.events handle
   var rec = null;           // {body, take}: the take (recorder.js) and the words it reads
+  var messages = [];        // GET /api/messages, plus unreadFrom (ms, local clock)
+  var messageNotes = {};    // id -> text: why marking it read failed
+  var marking = {};         // id -> true while its "已读" is on its way
+  var messagesSeq = 0;
+  var heads = [];           // the departments she heads (the directory's 负责人 entries)
+  var complaints = [];      // her departments' open complaints, plus overdueFrom (ms)
+  var complaintsSeq = 0;
+  var complaintsTimer = null;
 
   // -- the draft -------------------------------------------------------------------------------
 
@@ -88,6 +108,12 @@
 
   // -- the form ----------------------------------------------------------------------------------
 
+  function knownKind(name) {
+    var kinds = paging ? paging.kinds : [];
+    for (var i = 0; i < kinds.length; i++) if (kinds[i].kind === name) return kinds[i];
+    return null;
+  }
+
   function kindOf(name) {
     var kinds = paging ? paging.kinds : [];
     for (var i = 0; i < kinds.length; i++) if (kinds[i].kind === name) return kinds[i];
@@ -107,6 +133,7 @@
       buildForm();
       draft = loadDraft();
       draft.kind = kindOf(draft.kind) ? kindOf(draft.kind).kind : ""; // the store may have dropped a kind
+      takePrefill();
       fillInputs();
       renderChoices();
       $("page-form").hidden = false;
@@ -355,6 +382,7 @@
     var again = listed.indexOf(page.id) >= 0;
     var early = !!unseen[page.id]; // an event for it came before this answer
     forgetDraft();
+    $("prefill-note").hidden = true;
     draft = emptyDraft(draft.kind);
     fillInputs();
     renderChoices();
@@ -519,8 +547,10 @@
     });
   }
 
-  /** Every second: the countdowns of queued pages. */
+  /** Every second: the countdowns of queued pages, how long messages wait and complaints are late. */
   function tick() {
+    tickMessages();
+    tickComplaints();
     order.forEach(function (id) {
       var page = pages[id];
       if (!page || page.state !== "queued") return;
@@ -560,13 +590,21 @@
     });
   }
 
+  /** On every (re)connect of the live feed: what it may have missed. */
+  function refreshAll() {
+    refreshList();
+    refreshMessages();
+    refreshComplaints();
+  }
+
   function onLiveState(state) {
     $("live").hidden = state === "live";
   }
 
   function startLive() {
     if (live) live.close();
-    live = PA.events({ open: refreshList, page: onPage, queue: onQueue }, onLiveState);
+    live = PA.events({ open: refreshAll, page: onPage, queue: onQueue, messages: refreshMessages,
+                       complaints: onComplaints }, onLiveState);
   }
 
   function stopLive() {
@@ -673,6 +711,363 @@
       });
   }
 
+  // -- times, as a person reads them ------------------------------------------------------------
+
+  /** Today's date (YYYY-MM-DD) in the zone of `iso` (the store's: times carry its offset). */
+  function todayIn(iso) {
+    var zone = /([+-])(\d\d):?(\d\d)$/.exec(iso || "");
+    var offset = zone ? (zone[1] === "-" ? -1 : 1) * (parseInt(zone[2], 10) * 60 + parseInt(zone[3], 10)) : 0;
+    return new Date(PA.now() + offset * 60000).toISOString().slice(0, 10);
+  }
+
+  /** "10:15" today, "11月22日 10:15" another day. */
+  function when(iso) {
+    if (typeof iso !== "string" || iso.length < 16) return "";
+    if (iso.slice(0, 10) === todayIn(iso)) return PA.hm(iso);
+    return parseInt(iso.slice(5, 7), 10) + "月" + parseInt(iso.slice(8, 10), 10) + "日 " + PA.hm(iso);
+  }
+
+  /** How long, to the minute: "不到1分钟", "25分钟", "2小时5分钟", "3天2小时". */
+  function howLong(seconds) {
+    var minutes = Math.floor(Math.max(0, seconds) / 60);
+    if (minutes < 1) return "不到1分钟";
+    if (minutes < 60) return minutes + "分钟";
+    var hours = Math.floor(minutes / 60);
+    if (hours < 24) return hours + "小时" + (minutes % 60 ? (minutes % 60) + "分钟" : "");
+    return Math.floor(hours / 24) + "天" + (hours % 24 ? (hours % 24) + "小时" : "");
+  }
+
+  /** A phone number as a tel: link (digits and + only in the link), or null. */
+  function telLink(number, cls) {
+    var dial = String(number || "").replace(/[^0-9+]/g, "");
+    if (!dial) return null;
+    return el("a", { class: "tel" + (cls ? " " + cls : ""), href: "tel:" + dial, text: number });
+  }
+
+  // -- messages for me (S3) --------------------------------------------------------------------
+
+  var READ_SHOWN = 10; // read messages listed at most (the newest first)
+
+  function refreshMessages() {
+    if (!PA.me()) return Promise.resolve(); // signed out: onReady fetches them again
+    var seq = ++messagesSeq;
+    return PA.api("GET", "/api/messages").then(function (list) {
+      if (seq !== messagesSeq) return;
+      $("messages-message").textContent = "";
+      messages = (list || []).map(rememberMessage);
+      renderMessages();
+    }, function (failure) {
+      if (seq !== messagesSeq || failure.status === 401) return;
+      if (messages.length) $("messages-message").textContent = "留言暂时刷新不了:" + failure.message;
+    });
+  }
+
+  function rememberMessage(message) {
+    message.unreadFrom = typeof message.unread_seconds === "number" && !message.read_at
+      ? Date.now() - message.unread_seconds * 1000 : null;
+    if (message.read_at) delete marking[message.id];
+    return message;
+  }
+
+  function unread(message) { return !message.read_at; }
+
+  function renderMessages() {
+    var waiting = messages.filter(unread);
+    var read = messages.filter(function (m) { return !unread(m); });
+    read.sort(function (a, b) { return (a.read_at || "") < (b.read_at || "") ? 1 : -1; });
+    var shown = waiting.concat(read.slice(0, READ_SHOWN));
+    var list = PA.clear($("message-list"));
+    shown.forEach(function (message) { list.appendChild(messageItem(message)); });
+    $("messages").hidden = messages.length === 0;
+    $("messages").classList.toggle("has-unread", waiting.length > 0);
+    $("messages-count").hidden = waiting.length === 0;
+    $("messages-count").textContent = waiting.length + " 条未读";
+    $("messages-more").hidden = read.length <= READ_SHOWN;
+    $("messages-more").textContent = "更早的 " + (read.length - READ_SHOWN) + " 条已读留言没有列出。";
+    renderBadge(waiting.length);
+  }
+
+  function renderBadge(count) {
+    var badge = $("message-badge");
+    badge.hidden = count === 0;
+    badge.textContent = "留言 " + count;
+    badge.setAttribute("aria-label", count + " 条未读留言");
+  }
+
+  function sinceText(message) {
+    if (message.unreadFrom === null) return "";
+    return "已等 " + howLong((Date.now() - message.unreadFrom) / 1000);
+  }
+
+  function messageItem(message) {
+    var waiting = unread(message);
+    var head = el("div", { class: "message-head" },
+      waiting ? el("span", { class: "badge unread", text: "未读" }) : el("span", { class: "badge read", text: "已读" }),
+      el("strong", { class: "caller", text: message.caller }),
+      telLink(message.number) || el("span", { class: "muted no-number", text: "没留电话" }));
+    var taken = when(message.taken_at) + " " + (message.taken_by || "") + "记下";
+    var meta = el("p", { class: "muted message-meta" }, el("span", { class: "taken", text: taken }));
+    if (waiting) meta.appendChild(el("span", { class: "since", text: sinceText(message) }));
+    else meta.appendChild(el("span", { class: "read-at", text: when(message.read_at) + " 已读" }));
+    var item = el("li", { class: "message-item " + (waiting ? "unread" : "read"), "data-id": String(message.id) },
+      head, el("p", { class: "message-text", text: message.text }), meta);
+    if (messageNotes[message.id]) item.appendChild(el("div", { class: "notice error", text: messageNotes[message.id] }));
+    if (waiting) {
+      item.appendChild(el("div", { class: "row" },
+        el("button", { class: "btn", type: "button", disabled: !!marking[message.id],
+                       text: marking[message.id] ? "正在标记……" : "已读",
+                       onclick: function () { markRead(message.id); } })));
+    }
+    return item;
+  }
+
+  function markRead(id) {
+    if (marking[id]) return;
+    marking[id] = true;
+    delete messageNotes[id];
+    renderMessages();
+    PA.api("POST", "/api/messages/" + encodeURIComponent(id) + "/read").then(function (answer) {
+      delete marking[id];
+      messages = messages.map(function (m) { return m.id === answer.id ? rememberMessage(answer) : m; });
+      renderMessages();
+    }, function (failure) {
+      delete marking[id];
+      if (failure.status === 401) return;
+      if (failure.status === 404) { refreshMessages(); return; } // gone, or not hers after all
+      messageNotes[id] = failure.message;
+      renderMessages();
+    });
+  }
+
+  function tickMessages() {
+    messages.forEach(function (message) {
+      if (message.unreadFrom === null) return;
+      var node = $("message-list").querySelector('li[data-id="' + CSS.escape(String(message.id)) + '"] .since');
+      if (node) node.textContent = sinceText(message);
+    });
+  }
+
+  function showMessages() {
+    var card = $("messages");
+    if (!card.hidden && card.scrollIntoView) card.scrollIntoView({ block: "start", behavior: "smooth" });
+  }
+
+  function forgetMessages() {
+    messagesSeq++;
+    messages = [];
+    messageNotes = {};
+    marking = {};
+    renderMessages();
+  }
+
+  // -- complaints for a department head (S8) ----------------------------------------------------
+
+  var LONGEST_WAIT_MS = 6 * 3600 * 1000;
+  var HEAD_DUTY = "负责人";
+
+  /** The departments she heads: directory entries with her name and the duty 负责人. */
+  function findHeads() {
+    var name = me.name;
+    var query = "?q=" + encodeURIComponent(name.slice(0, 40)) + "&limit=50";
+    return PA.api("GET", "/api/switchboard/directory" + query).then(function (entries) {
+      var found = [];
+      (entries || []).forEach(function (entry) {
+        var head = entry.name === name && (entry.duties || []).indexOf(HEAD_DUTY) >= 0;
+        if (head && entry.department && found.indexOf(entry.department) < 0) found.push(entry.department);
+      });
+      return found;
+    });
+  }
+
+  /** A complaint was recorded or followed up somewhere: a head asks again (nobody else). */
+  function onComplaints() {
+    if (heads.length) refreshComplaints();
+  }
+
+  function refreshComplaints() {
+    if (!PA.me()) return Promise.resolve();
+    var seq = ++complaintsSeq;
+    clearTimeout(complaintsTimer);
+    return findHeads().then(function (departments) {
+      if (seq !== complaintsSeq) return null;
+      heads = departments;
+      if (!heads.length) return [];
+      return PA.api("GET", "/api/switchboard/complaints?open=true");
+    }).then(function (list) {
+      if (seq !== complaintsSeq || list === null) return;
+      $("complaints-message").textContent = "";
+      complaints = (list || []).filter(function (c) {
+        return heads.indexOf(c.department) >= 0 && c.standing !== "done";
+      }).map(rememberComplaint);
+      renderComplaints();
+      refreshAtNextDeadline();
+    }, function (failure) {
+      if (seq !== complaintsSeq || failure.status === 401) return;
+      if (failure.status === 403 || failure.status === 404) { // not a head (any more): nothing to show
+        heads = [];
+        complaints = [];
+        renderComplaints();
+        return;
+      }
+      if (complaints.length) $("complaints-message").textContent = "投诉暂时刷新不了:" + failure.message;
+    });
+  }
+
+  /** No event says a complaint turned overdue or late: ask again once the next deadline is
+   *  past (not every few minutes: each answer with contacts is a line in the audit log). */
+  function refreshAtNextDeadline() {
+    var next = Infinity;
+    complaints.forEach(function (c) {
+      var at = Date.parse(c.standing === "on_time" ? c.due_at : c.standing === "overdue" ? c.limit_at : "");
+      if (!isNaN(at)) next = Math.min(next, at);
+    });
+    if (next === Infinity) return;
+    var wait = Math.min(Math.max(next - PA.now() + 2000, 5000), LONGEST_WAIT_MS);
+    complaintsTimer = setTimeout(function () {
+      if (document.visibilityState !== "hidden") refreshComplaints();
+    }, wait);
+  }
+
+  function isOverdue(complaint) { return complaint.standing === "overdue" || complaint.standing === "late"; }
+
+  function rememberComplaint(complaint) {
+    complaint.overdueFrom = isOverdue(complaint) && typeof complaint.overdue_seconds === "number"
+      ? Date.now() - complaint.overdue_seconds * 1000 : null;
+    return complaint;
+  }
+
+  function overdueText(complaint) {
+    if (complaint.overdueFrom === null) return "";
+    return "已超时 " + howLong((Date.now() - complaint.overdueFrom) / 1000);
+  }
+
+  function renderComplaints() {
+    var list = PA.clear($("complaint-list"));
+    complaints.forEach(function (complaint) { list.appendChild(complaintItem(complaint)); });
+    $("complaints").hidden = complaints.length === 0;
+    var late = complaints.filter(isOverdue).length;
+    $("complaints-count").textContent = complaints.length + " 件" + (late ? "," + late + " 件超时" : "");
+    $("complaints-count").className = "count" + (late ? " late" : "");
+    $("complaints-for").textContent = heads.join("、") + "的投诉:请尽快联系顾客,答复后在总机记下。";
+  }
+
+  function complaintItem(complaint) {
+    var overdue = isOverdue(complaint);
+    var head = el("div", { class: "complaint-head" },
+      el("span", { class: "badge state " + complaint.state, text: complaint.state_name || complaint.state }),
+      overdue ? el("span", { class: "badge overdue", text: complaint.standing === "late" ? "超过最长期限" : "超时未答复" }) : null,
+      heads.length > 1 ? el("span", { class: "muted department", text: complaint.department }) : null,
+      el("span", { class: "muted when", text: when(complaint.created_at) + " 登记" }));
+    var caller = el("p", { class: "complaint-caller" }, el("strong", { class: "caller", text: complaint.caller }));
+    var tel = complaint.contact ? telLink(complaint.contact) : null;
+    if (tel) caller.appendChild(tel);
+    else if (complaint.contact) caller.appendChild(el("span", { class: "contact", text: complaint.contact }));
+    else if (complaint.contact_hidden) caller.appendChild(el("span", { class: "muted", text: "联系方式不公开" }));
+    var due = overdue
+      ? el("p", { class: "complaint-due overdue" },
+          el("strong", { class: "overdue-for", text: overdueText(complaint) }),
+          el("span", { text: "(应在 " + when(complaint.due_at) + " 前答复" +
+                             (complaint.standing === "late" ? ",最迟 " + when(complaint.limit_at) : "") + ")" }))
+      : el("p", { class: "complaint-due muted", text: "请在 " + when(complaint.due_at) + " 前答复顾客" });
+    return el("li", { class: "complaint-item " + (complaint.standing || ""), "data-id": String(complaint.id) },
+      head, caller, el("p", { class: "complaint-what", text: complaint.what }), due);
+  }
+
+  function tickComplaints() {
+    complaints.forEach(function (complaint) {
+      if (complaint.overdueFrom === null) return;
+      var node = $("complaint-list").querySelector('li[data-id="' + CSS.escape(String(complaint.id)) + '"] .overdue-for');
+      if (node) node.textContent = overdueText(complaint);
+    });
+  }
+
+  function forgetComplaints() {
+    complaintsSeq++;
+    clearTimeout(complaintsTimer);
+    heads = [];
+    complaints = [];
+    renderComplaints();
+  }
+
+  // -- from a call to a page (the switchboard console's link) ------------------------------------
+
+  var PREFILL_FIELDS = ["kind", "name", "honorific", "place", "plate", "note"];
+
+  /** The prefill in the URL's fragment as {field: value} for the fields we know, or null. */
+  function readPrefill() {
+    var fragment = location.hash.replace(/^#/, "");
+    if (!fragment || fragment.indexOf("=") < 0) return null;
+    var params;
+    try { params = new URLSearchParams(fragment); } catch (e) { return null; }
+    var found = null;
+    PREFILL_FIELDS.forEach(function (field) {
+      var value = params.get(field);
+      if (value === null) return;
+      found = found || {};
+      found[field] = value.replace(/[\u0000-\u001f\u007f]/g, " ").trim();
+    });
+    return found;
+  }
+
+  function clearFragment() {
+    try {
+      history.replaceState(history.state, "", location.pathname + location.search);
+    } catch (e) {
+      location.hash = ""; // leaves a bare "#", which refills nothing
+    }
+  }
+
+  function limited(field, value) {
+    var limit = paging && paging.limits ? paging.limits[field] : 0;
+    return limit ? value.slice(0, limit) : value.slice(0, 200);
+  }
+
+  /** When the URL carries a prefill: a new draft of its kind (else the one chosen) with its
+   *  fields, where that kind has them and the form offers the choice; then the fragment goes.
+   *  Call it with the form built. */
+  function takePrefill() {
+    var found = readPrefill();
+    if (!found) return false;
+    clearFragment();
+    var kind = knownKind(found.kind) || kindOf(draft.kind);
+    if (!kind) return false;
+    var fresh = emptyDraft(kind.kind);
+    var fields = kind.fields;
+    var filled = !!knownKind(found.kind);
+    if (found.name && fields.indexOf("name") >= 0) { fresh.name = limited("name", found.name); filled = true; }
+    if (found.honorific && fields.indexOf("honorific") >= 0 && paging.honorifics.indexOf(found.honorific) >= 0) {
+      fresh.honorific = found.honorific;
+      filled = true;
+    }
+    if (found.plate && fields.indexOf("plate") >= 0) { fresh.plate = limited("plate", found.plate); filled = true; }
+    if (found.place && fields.indexOf("place") >= 0) {
+      if (paging.places.indexOf(found.place) >= 0) { fresh.place = found.place; filled = true; }
+      else if (paging.free_places) { fresh.other = limited("place", found.place); filled = true; }
+    }
+    if (found.note) { fresh.note = limited("note", found.note); filled = true; }
+    if (!filled) return false; // nothing we know: the draft stays as it was
+    draft = fresh;
+    saveDraft();
+    showSendMessage("", "");
+    $("prefill-note").hidden = false;
+    setTimeout(showForm, 0); // once the form is drawn: messages above may push it off the screen
+    return true;
+  }
+
+  function showForm() {
+    var card = $("paging");
+    if (card.scrollIntoView) card.scrollIntoView({ block: "start" });
+  }
+
+  /** A link followed while the page is open (the console reuses its tab): no reload. */
+  function onHashChange() {
+    if (!me || !paging || $("page-form").hidden) return;
+    if (!takePrefill()) return;
+    fillInputs();
+    renderChoices();
+    schedulePreview(0);
+  }
+
   // -- signing in and out ------------------------------------------------------------------------
 
   function onReady(who) {
@@ -680,12 +1075,17 @@
     showSendMessage("", "");
     loadForm();
     refreshList();
+    refreshMessages();
+    refreshComplaints();
     startLive();
   }
 
   function onSignedOut() {
     saveDraft();
     stopLive();
+    forgetMessages();
+    forgetComplaints();
+    $("prefill-note").hidden = true;
     discardRecording();
     clearTimeout(previewTimer);
     previewSeq++;
@@ -704,6 +1104,13 @@
     $("record-stop").addEventListener("click", stopRecording);
     $("record-again").addEventListener("click", startRecording);
     $("record-send").addEventListener("click", sendRecording);
+    $("message-badge").addEventListener("click", showMessages);
+    window.addEventListener("hashchange", onHashChange);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState !== "visible" || !PA.me()) return;
+      refreshMessages();
+      refreshComplaints();
+    });
     setInterval(tick, 1000);
   }
 

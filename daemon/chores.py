@@ -9,7 +9,10 @@ The engine alone decides what airs; these only keep the service going around it:
   its result kept for the desk's status; also once at start-up;
 - the power-off hook after closing (B16), once the closing song has had time to end;
 - at 23:50 the next day's plan is built ahead (its speech rendered), for the midnight switch;
-- at 03:30 the upkeep: the database checkpointed, expired sessions pruned, caches saved.
+- at 03:30 the upkeep: the database checkpointed, expired sessions pruned, caches saved;
+- every 10 s, the scripts library looked at: a change (an approval, a file edited by hand)
+  is read as the loader reads it and followed from the next song boundary, or its problems
+  shown as a failed check while the scripts on air stay.
 """
 
 from __future__ import annotations
@@ -27,9 +30,12 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from daemon.accounts import Accounts
 from daemon.catalog.load import Catalog
+from daemon.catalog.problems import InputError
+from daemon.catalog.scripts import load_scripts
 from daemon.check import inspect
 from daemon.desk import Desk
 from daemon.drivers.days import Days
+from daemon.library_watch import LibraryWatch
 from daemon.notify import Notifier
 from daemon.recurrence import format_local
 from daemon.store import Store, StoreError
@@ -40,6 +46,7 @@ __all__ = ["Chores", "run_hook"]
 log = logging.getLogger("mall-pa")
 
 HEARTBEAT_SECONDS = 2.0
+LIBRARY_SECONDS = 10.0  # how often the scripts library is looked at for changes
 HOOK_TIMEOUT = 30.0
 POWER_OFF_AFTER_CLOSING = 10 * 60.0  # seconds
 
@@ -76,6 +83,8 @@ class Chores:
         self.accounts, self.notifier, self._clock = accounts, notifier, clock
         zone = catalog.config.store.timezone
         self.scheduler = BackgroundScheduler(timezone=zone, daemon=True)
+        self._watch = LibraryWatch(catalog.config.scripts_dir)
+        self._library_failed = False
 
     def start(self) -> None:
         config = self.catalog.config
@@ -87,6 +96,7 @@ class Chores:
         add(self.after_closing, _daily(store.closing, POWER_OFF_AFTER_CLOSING), id="after-closing")
         add(self.tomorrow, CronTrigger(hour=23, minute=50), id="tomorrow")
         add(self.upkeep, CronTrigger(hour=3, minute=30), id="upkeep")
+        add(self.library, IntervalTrigger(seconds=LIBRARY_SECONDS), id="library")
         add(self.check, id="check-at-start")  # once, now
         self.scheduler.start()
 
@@ -109,11 +119,41 @@ class Chores:
         run_hook("power_on", self.catalog.config.service.power_on)
         self.check()
 
+    def library(self) -> None:
+        """The scripts library changed on disk (an approval wrote a file, or someone edited
+        one): read as the loader reads it; if it loads, today's schedule follows it from the
+        next song boundary (`Days.reload`); if not, the scripts on air stay and the desk's
+        check shows every problem, until the files are right again."""
+        if not self._watch.changed():
+            return
+        catalog = self.days.catalog
+        config = catalog.config
+        try:
+            scripts = load_scripts(config.scripts_dir, catalog.media.track,
+                                   [z.name for z in config.zones],
+                                   [d.name for d in config.dayparts])  # fmt: skip
+        except InputError as err:
+            failures = tuple(f"scripts library: {p}" for p in err.problems)
+            for failure in failures:
+                log.error("%s", failure)
+            kept = "the scripts on air are those from before the change, until it is fixed"
+            zone = config.store.timezone
+            self.desk.check = CheckView(format_local(self._clock(), zone), False, failures,
+                                        (kept,))  # fmt: skip
+            self._library_failed = True
+            return
+        self.days.reload(scripts)
+        log.info("scripts library changed: %d scripts; today's schedule follows it from the "
+                 "next song boundary", len(scripts))  # fmt: skip
+        if self._library_failed:
+            self._library_failed = False
+            self.check()  # the problems shown are gone: the whole check again
+
     def check(self) -> None:
         """B1: every file of today decodes, the voice speaks, the output plays."""
         day = self.days.today()
         try:
-            report = inspect(self.catalog, self.days.speaker, day)
+            report = inspect(self.days.catalog, self.days.speaker, day)
         except Exception as err:  # a check that crashes is a failed check, not a dead service
             log.exception("the pre-opening check could not run")
             report_failures: tuple[str, ...] = (f"the check could not run: {err}",)

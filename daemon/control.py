@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from daemon.views import (
     ComplaintIn,
@@ -28,15 +28,25 @@ from daemon.views import (
     PageIn,
     PageView,
     PagingForm,
+    PlaysReport,
     PresetView,
     RecordingIn,
     ReferenceView,
+    ReportFile,
+    ScriptVersionView,
     SessionView,
     StatusView,
     User,
 )
 
-__all__ = ["BookControl", "Control", "Feed", "SwitchboardControl"]
+__all__ = [
+    "BookControl",
+    "Control",
+    "Feed",
+    "ReportsControl",
+    "ScriptsControl",
+    "SwitchboardControl",
+]
 
 
 class Feed(Protocol):
@@ -139,6 +149,20 @@ class Control(Protocol):
         """The message pad and the complaint book."""
         ...
 
+    # -- scripts (B6) ------------------------------------------------------------------------
+
+    @property
+    def scripts(self) -> ScriptsControl:
+        """Marketing's scripts on their way to the library, and the planners' decisions."""
+        ...
+
+    # -- reports ------------------------------------------------------------------------------
+
+    @property
+    def reports(self) -> ReportsControl:
+        """Proof of play, from the as-run log."""
+        ...
+
     # -- reading -----------------------------------------------------------------------------
 
     def status(self) -> StatusView: ...
@@ -232,4 +256,56 @@ class BookControl(Protocol):
 
     def export_complaints(self, user: User, address: str) -> bytes:
         """Every complaint and its notes as CSV (UTF-8 with BOM)."""
+        ...
+
+
+class ReportsControl(Protocol):
+    """Proof of play (issue 13): per campaign and store-local day, plays in full, cuts by an
+    emergency and other cuts, with when each aired, counted from the as-run log alone.
+    Marketing, planners and supervisors; Forbidden for anyone else. `first`, `last`: days
+    (YYYY-MM-DD, both included, at most 366; default the seven days to today); `campaign`:
+    one campaign's id (None or "": every one that aired in the range). Raises Refused naming
+    the field (`from`, `to`, `campaign`): a malformed day, a range backwards or too long, an
+    unknown campaign."""
+
+    def plays(
+        self, user: User, first: str | None, last: str | None, campaign: str | None
+    ) -> PlaysReport: ...
+
+    def export_plays(
+        self, user: User, first: str | None, last: str | None, campaign: str | None
+    ) -> ReportFile:
+        """The same as CSV, one row per campaign per day: UTF-8 with BOM, no cell a
+        spreadsheet would run."""
+        ...
+
+
+class ScriptsControl(Protocol):
+    """B6: campaign and fixed scripts from marketing's draft to the library. Raises
+    Forbidden (not this person's step, or their own submission), Conflict (not in a state
+    that allows it, or someone else was first), BadFile (`bad_script`: every problem named,
+    nothing stored), Refused, NotFound, Unavailable (the library could not be written)."""
+
+    def versions(self, user: User, state: str | None = None) -> list[ScriptVersionView]: ...
+
+    def version(self, user: User, version_id: int) -> ScriptVersionView: ...
+
+    def save(
+        self, user: User, fields: dict[str, Any], version_id: int | None, address: str
+    ) -> ScriptVersionView:
+        """A new draft (`version_id` None) or an edit; an approved one gets a new version."""
+        ...
+
+    def submit(self, user: User, version_id: int, address: str) -> ScriptVersionView: ...
+
+    def approve(self, user: User, version_id: int, address: str) -> ScriptVersionView:
+        """Approve and write the script into the library atomically."""
+        ...
+
+    def reject(
+        self, user: User, version_id: int, reason: str, address: str
+    ) -> ScriptVersionView: ...
+
+    def retire(self, user: User, version_id: int, address: str) -> ScriptVersionView:
+        """Take an approved script out of the library."""
         ...

@@ -166,6 +166,7 @@ def build_day_plan(catalog: Catalog, day: date, speaker: Speaker) -> tuple[DayPl
         emergency_fade=config.breaks.emergency_fade_seconds,
         fixed_early=config.breaks.window.early_seconds,
         calm_after_emergency=config.breaks.window.calm_seconds,
+        campaign_min_gap=config.breaks.campaign_min_gap_minutes * 60.0,
         seed=int(day.strftime("%Y%m%d")),
         separation=config.separation,
         fallback=_fallback(catalog, opening, closing),

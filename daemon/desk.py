@@ -14,10 +14,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import time as dt_time
+from pathlib import Path
 
 from daemon.accounts import Accounts
 from daemon.desk_book import BookDesk
 from daemon.desk_emergency import EmergencyDesk
+from daemon.desk_reports import ReportsDesk
+from daemon.desk_scripts import ScriptsDesk
 from daemon.desk_switchboard import SwitchboardDesk
 from daemon.desk_views import (
     event_data,
@@ -81,6 +84,8 @@ class DeskSettings:
     store_name: str = "商场"  # the switchboard's greeting names it (S1)
     morning_until: dt_time = DEFAULT_MORNING_UNTIL
     deadlines: Deadlines = field(default_factory=Deadlines)  # complaints: due, then late (S8)
+    library: Path | None = None  # the scripts library approval writes into (B6); None: none
+    script_names: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # config zones, dayparts
 
 
 class Desk:
@@ -109,6 +114,10 @@ class Desk:
         )
         self.book = BookDesk(store, self.switchboard.index, settings.deadlines, clock, zone,
                              lambda kind: self._broadcast.publish(kind, {}))  # fmt: skip
+        self.reports = ReportsDesk(store, clock, zone, lambda: {
+            c.script.id: c.script.title for c in self.station.plan.campaigns})  # fmt: skip
+        self.scripts = ScriptsDesk(store, settings.library, lambda: settings.script_names,
+                                   clock, zone)  # fmt: skip
         station.subscribe(self._publish)
 
     # -- accounts ----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ commands; `phases` decides what airs at each free moment. An engine started mid-
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import assert_never
 
 from daemon import policy
@@ -36,6 +36,7 @@ from daemon.model import (
     ItemKind,
     Page,
     Recovery,
+    Reschedule,
     Source,
 )
 from daemon.phases import Phases
@@ -107,6 +108,11 @@ class Engine:
                 return self._clear(now, cmd)
             case Cancel():
                 self._cancel(now, cmd)
+                return None
+            case Reschedule():
+                self.plan = replace(self.plan, fixed=cmd.fixed, campaigns=cmd.campaigns)
+                self._day.reschedule(now, self.plan)
+                self._emit(CommandApplied(now, cmd))
                 return None
             case _:
                 assert_never(cmd)

@@ -3,18 +3,19 @@
 Pages wait from the moment they are taken; a fixed slot joins the queue when its time comes
 (B4), or up to `plan.fixed_early` seconds before when a break can air then (`release_fixed`
 is given the horizon); campaigns are due by their own counters (B5, `policy.CampaignBook`),
-and not in the calm after an emergency (`calm_from`). `due(now)` is what may air in the
-break at `now`, `take` removes what airs. From the closing song on only pages remain due
-(B16). `restore` rebuilds the queue mid-day from the durable log: slots that
-already aired stay aired, campaign counters count the plays before the restart, and pages
-keep the instant they were accepted, so their place in the queue survives.
+fairest first, and not in the calm after an emergency (`calm_from`) nor within
+`plan.campaign_min_gap` seconds of the last campaign announcement's start. `due(now)` is
+what may air in the break at `now`, `take` removes what airs. From the closing song on only
+pages remain due (B16). `restore` rebuilds the queue mid-day from the durable log: slots
+that already aired stay aired, campaign counters count the plays before the restart, and
+pages keep the instant they were accepted, so their place in the queue survives.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from daemon import policy
 from daemon.model import (
@@ -48,7 +49,7 @@ class InsertQueue:
     def __init__(self, plan: DayPlan) -> None:
         self._plan = plan
         self._campaigns = policy.CampaignBook(
-            plan.campaigns, plan.opening, plan.calm_after_emergency
+            plan.campaigns, plan.opening, plan.calm_after_emergency, plan.campaign_min_gap
         )
         self._future = deque(sorted(plan.fixed, key=lambda s: policy.fixed_insert(s).seq))
         self._pending: list[Insert] = []
@@ -85,7 +86,11 @@ class InsertQueue:
         return pages
 
     def requeue(self, insert: Insert) -> None:
-        """An announcement an emergency cut: it airs again in full (B12), in its old place."""
+        """An announcement an emergency cut: it airs again in full (B12), in its old place (a
+        campaign: first of the campaigns, once the calm and the gap allow one)."""
+        if insert.source is Source.CAMPAIGN:
+            _, rank, ref = insert.seq
+            insert = replace(insert, seq=(-1.0, rank, ref))
         self._pending.append(insert)
 
     def urgent_deadlines(self, wait: float) -> list[Instant]:
@@ -99,10 +104,11 @@ class InsertQueue:
 
     def due(self, now: Instant, closing: bool) -> list[Insert]:
         """Inserts that may air now: pages always, the rest only while open and not closing;
-        campaigns (a cut one waiting to air again too) not in the calm after an emergency."""
+        campaigns (a cut one waiting to air again too) not in the calm after an emergency nor
+        within the minimum gap after the last one started."""
         if closing:
             return [i for i in self._pending if i.source is Source.PAGE]
-        if now < self._campaigns.calm_until:
+        if self._campaigns.held(now):
             return [i for i in self._pending if i.source is not Source.CAMPAIGN]
         return self._pending + self._campaigns.due(now)
 
@@ -155,6 +161,39 @@ class InsertQueue:
     def future_fixed(self) -> Iterator[FixedSlot]:
         return iter(self._future)
 
+    # -- the library changed ---------------------------------------------------------------
+
+    def reschedule(self, now: Instant, plan: DayPlan, aired: Sequence[AsRunEntry]) -> None:
+        """`plan`'s fixed slots and campaigns from now on (the day's as-run log so far in
+        `aired`). Campaign counters are the log's, as after a restart, and a calm after an
+        emergency goes on. A slot aired counts as aired; one still to air, or waiting for a
+        break, stays if the new plan has it (its new version airs); the new plan's slots
+        already past are not aired late. Waiting announcements of scripts the new plan no
+        longer has are dropped; pages stay."""
+        calm = self._campaigns.calm_until
+        self._plan = plan
+        self._campaigns = policy.CampaignBook(
+            plan.campaigns, plan.opening, plan.calm_after_emergency, plan.campaign_min_gap
+        )
+        self._campaigns.restore(aired)
+        self._campaigns.calm_until = max(calm, self._campaigns.calm_until)
+        slots = {(s.script.id, s.due): s for s in plan.fixed}
+        campaigns = {c.script.id for c in plan.campaigns}
+        done = _aired_slots(aired)
+        waiting = {(s.script.id, s.due) for s in self._future}
+        pending: list[Insert] = []
+        for insert in self._pending:
+            if insert.source is Source.FIXED:
+                slot = slots.get((insert.ref, insert.due_at or 0.0))
+                if slot is not None:
+                    pending.append(policy.fixed_insert(slot))
+                    done.add((insert.ref, insert.due_at or 0.0))
+            elif insert.source is not Source.CAMPAIGN or insert.ref in campaigns:
+                pending.append(insert)
+        self._pending = pending
+        ahead = (s for k, s in slots.items() if k not in done and (k in waiting or s.due > now))
+        self._future = deque(sorted(ahead, key=lambda s: policy.fixed_insert(s).seq))
+
     # -- status and recovery ---------------------------------------------------------------
 
     def snapshot(self, now: Instant, closing: bool) -> QueueSnapshot:
@@ -167,11 +206,7 @@ class InsertQueue:
     ) -> list[Insert]:
         """Rebuild from the day's as-run log and the pages not yet aired; returns the slots
         missed while the service was down, for the engine to log as skipped."""
-        done = {
-            (e.ref, e.due_at)
-            for e in aired
-            if e.kind is ItemKind.ANNOUNCEMENT and e.source is Source.FIXED and not e.interrupted
-        }
+        done = _aired_slots(aired)
         cut = {(e.ref, e.due_at) for e in aired if e.source is Source.FIXED and e.interrupted}
         missed: list[Insert] = []
         kept: deque[FixedSlot] = deque()
@@ -188,3 +223,12 @@ class InsertQueue:
         for page, requested_at in sorted(pages, key=lambda p: p[1]):  # stable: ties keep order
             self.add_page(page, requested_at)
         return missed
+
+
+def _aired_slots(aired: Sequence[AsRunEntry]) -> set[tuple[str, Instant | None]]:
+    """(script id, due) of each fixed slot the log shows aired in full."""
+    return {
+        (e.ref, e.due_at)
+        for e in aired
+        if e.kind is ItemKind.ANNOUNCEMENT and e.source is Source.FIXED and not e.interrupted
+    }

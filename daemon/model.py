@@ -148,6 +148,7 @@ class Script(_Value):
     every_songs: int | None = None
     every_minutes: float | None = None
     max_per_day: int | None = None
+    weight: float = 1.0  # its share against campaigns due at the same break (policy.standing)
     # emergency
     repeat_every_seconds: float = 0.0
     clear_script: str = ""  # the id of the all-clear script aired after the clear, if any
@@ -279,7 +280,18 @@ class Cancel(_Value):
     requested_by: str = ""
 
 
-Command = Page | EmergencyCall | Clear | Cancel
+@dataclass(frozen=True, slots=True)
+class Reschedule(_Value):
+    """Command: the scripts library changed (an approval, a file edited by hand): the day's
+    fixed slots and campaigns from now on are these (today's plan built again). Slots and
+    campaign plays already aired count as aired, as after a restart; the queue takes them
+    from the next song boundary. Pages and emergencies are not touched."""
+
+    fixed: tuple[FixedSlot, ...]
+    campaigns: tuple[Campaign, ...]
+
+
+Command = Page | EmergencyCall | Clear | Cancel | Reschedule
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,6 +370,7 @@ class DayPlan(_Value):
     emergency_fade: float = 0.02
     fixed_early: float = 60.0  # a fixed slot may air this early at a boundary (B4 window)
     calm_after_emergency: float = 600.0  # no campaign this long after an emergency's sound
+    campaign_min_gap: float = 0.0  # seconds from one campaign's start to the next's; 0: off
     seed: int = 0
     separation: Separation = Separation()
     fallback: Daypart | None = None  # music.fallback's list, for dayparts with none to play

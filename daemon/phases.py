@@ -188,6 +188,11 @@ class Phases:
             return self.plan.closing_target, 0.0  # the closing song has no window
         return aim, aim - opens
 
+    def reschedule(self, now: Instant, plan: DayPlan) -> None:
+        """The same day with the library's new fixed slots and campaigns (a `Reschedule`)."""
+        self.plan = plan
+        self.queue.reschedule(now, plan, self.asrun.timeline)
+
     def restore(self, now: Instant, recovery: Recovery) -> None:
         """Take up the day at `now` from the durable log (see `Engine.restore`)."""
         plan, aired = self.plan, recovery.aired

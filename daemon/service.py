@@ -31,6 +31,7 @@ from fastapi import FastAPI
 from api import create_app
 from daemon.accounts import Accounts
 from daemon.audio.sinks import open_sink
+from daemon.catalog.config import Config
 from daemon.catalog.load import Catalog
 from daemon.chores import Chores
 from daemon.dayplan import emergency_presets
@@ -89,7 +90,9 @@ class Service:
             desk = Desk(days, store, accounts, speaker, presets, self.catalog.media.analysis,
                         DeskSettings(config.service.pages_per_minute, store_name=config.store.name,
                                      morning_until=config.morning_until,
-                                     deadlines=config.deadlines), self._clock)  # fmt: skip
+                                     deadlines=config.deadlines, library=config.scripts_dir,
+                                     script_names=_script_names(config)),
+                        self._clock)  # fmt: skip
             if config.directory_seed is not None:
                 taken, said = desk.switchboard.seed(config.directory_seed)
                 if said:
@@ -251,6 +254,11 @@ def _wait_for_audio(days: Days, on_air: threading.Event) -> bool:
             return True
         time.sleep(0.02)
     return False
+
+
+def _script_names(config: Config) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The zones and dayparts a script may name (the scripts workflow checks them)."""
+    return tuple(z.name for z in config.zones), tuple(d.name for d in config.dayparts)
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -12,6 +12,15 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from daemon.views_reports import (
+    CampaignDayView,
+    CampaignRef,
+    CampaignTotalView,
+    PlaysReport,
+    PlayView,
+    ReportFile,
+)
+from daemon.views_scripts import ScriptStepView, ScriptVersionView
 from daemon.views_switchboard import (
     ComplaintIn,
     ComplaintView,
@@ -29,6 +38,9 @@ __all__ = [
     "DESK_ROLES",
     "BadFile",
     "Busy",
+    "CampaignDayView",
+    "CampaignRef",
+    "CampaignTotalView",
     "CheckView",
     "ComplaintIn",
     "ComplaintView",
@@ -53,12 +65,17 @@ __all__ = [
     "PageState",
     "PageView",
     "PagingForm",
+    "PlayView",
+    "PlaysReport",
     "PresetView",
     "ProblemView",
     "RecordingIn",
     "ReferenceView",
     "Refused",
+    "ReportFile",
     "Role",
+    "ScriptStepView",
+    "ScriptVersionView",
     "SessionView",
     "StatusView",
     "TooMany",

@@ -24,7 +24,18 @@ from daemon.model import (
 )
 from daemon.recurrence import local_instant, parse_clock
 
-__all__ = ["PlanSpec", "at", "clear", "emergency", "fixed_script", "make_plan", "page", "tracks"]
+__all__ = [
+    "PlanSpec",
+    "at",
+    "campaign_script",
+    "clear",
+    "emergency",
+    "fixed_script",
+    "make_plan",
+    "page",
+    "runs_on",
+    "tracks",
+]
 
 
 def tracks(prefix: str, durations: Sequence[float]) -> tuple[Track, ...]:
@@ -51,6 +62,42 @@ def fixed_script(id: str, slots: Sequence[str], order: int = 0, text: str = "固
         slots=tuple(parse_clock(s) for s in slots),  # type: ignore[misc]
         order=order,
     )
+
+
+def campaign_script(
+    id: str,
+    every_songs: int | None = None,
+    every_minutes: float | None = None,
+    max_per_day: int | None = None,
+    weight: float = 1.0,
+    weekdays: Sequence[int] = (),
+    order: int = 0,
+) -> Script:
+    """An approved campaign script (exactly one of `every_songs` or `every_minutes`)."""
+    return Script(
+        id,
+        ScriptKind.CAMPAIGN,
+        id,
+        "活动促销",
+        Path(f"/lib/{id}.toml"),
+        approved_by="企划部",
+        approved_at=date(2026, 11, 1),
+        weekdays=frozenset(weekdays),
+        every_songs=every_songs,
+        every_minutes=every_minutes,
+        max_per_day=max_per_day,
+        weight=weight,
+        order=order,
+    )
+
+
+def runs_on(script: Script, day: date) -> bool:
+    """A campaign airs on `day`: its dates and weekdays (what the day plan keeps, B5)."""
+    if script.valid_from and day < script.valid_from:
+        return False
+    if script.valid_until and day > script.valid_until:
+        return False
+    return not script.weekdays or day.isoweekday() in script.weekdays
 
 
 ALL_CLEAR = Script(
@@ -95,6 +142,7 @@ class PlanSpec:
     max_announcements: int = 3
     urgent_max_wait: float = 45.0
     extra: dict[str, object] = field(default_factory=dict)
+    campaign_min_gap: float = 0.0  # seconds
 
 
 def make_plan(spec: PlanSpec | None = None) -> DayPlan:
@@ -142,6 +190,7 @@ def make_plan(spec: PlanSpec | None = None) -> DayPlan:
         alert=None if spec.alert is None else Track(sting / "alert.ogg", "alert", spec.alert),
         max_announcements=spec.max_announcements,
         urgent_max_wait=spec.urgent_max_wait,
+        campaign_min_gap=spec.campaign_min_gap,
         seed=int(spec.day.strftime("%Y%m%d")),
     )
 

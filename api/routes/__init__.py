@@ -12,6 +12,8 @@ from api.routes import (
     messages,
     pages,
     paging,
+    reports,
+    scripts,
     status,
     switchboard,
     timeline,
@@ -30,6 +32,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     switchboard.router,
     messages.router,
     complaints.router,
+    scripts.router,
+    reports.router,
     events.router,
     web.router,
 )

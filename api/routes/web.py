@@ -1,5 +1,6 @@
 """The web pages: the phone page at `/`, the desk console at `/desk`, the switchboard console
-at `/switchboard`, and their files.
+at `/switchboard`, proof of play at `/reports`, the scripts workflow at `/scripts`, and their
+files.
 
 Static HTML, CSS and plain JavaScript from `api/web/`, served by the service itself (no CDN,
 no build step: the store's LAN needs no internet). The pages sign in through the API and hold
@@ -57,6 +58,18 @@ def desk_console() -> HTMLResponse:
 def switchboard_console() -> HTMLResponse:
     """The switchboard operator's console: greeting, directory, messages, complaints (S1-S8)."""
     return _page("switchboard.html")
+
+
+@router.get("/reports", response_class=HTMLResponse)
+def reports_page() -> HTMLResponse:
+    """Proof of play: plays per day per campaign as a chart and a table, and the CSV."""
+    return _page("reports.html")
+
+
+@router.get("/scripts", response_class=HTMLResponse)
+def scripts_page() -> HTMLResponse:
+    """Marketing's scripts by state and their editor; the planners' review queue (B4-B6)."""
+    return _page("scripts.html")
 
 
 @router.get("/static/{name}", response_class=FileResponse, responses=errors(404))

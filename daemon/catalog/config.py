@@ -33,6 +33,7 @@ __all__ = ["BreaksConfig", "Config", "DaypartConfig", "StoreConfig", "Zone", "lo
 MAX_ANNOUNCEMENTS = 10  # in one break
 MAX_URGENT_WAIT = 300.0  # seconds an urgent page (a lost child) may wait for its boundary
 MAX_URGENT_FADE = 10.0  # seconds the song fades out for it
+MAX_CAMPAIGN_GAP = 120.0  # minutes from one campaign announcement's start to the next's
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,9 @@ class BreaksConfig:
     emergency_fade_seconds: float
     alert: Path | None  # attention tone before each emergency message (None: the default)
     window: Window = field(default_factory=Window)  # fixed_early_seconds, calm_after_..._minutes
+    # minutes from a campaign announcement's start before another may start; 0: no gap.
+    # Above 0, a break carries at most one campaign (daemon.breaks)
+    campaign_min_gap_minutes: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +150,7 @@ def load_config(path: Path) -> Config:
             "emergency_fade_seconds",
             "alert",
             "bed_db",
+            "campaign_min_gap_minutes",
             *WINDOW_KEYS,
         ]
     )
@@ -222,6 +227,7 @@ def _breaks(
     emergency_fade = fields.number("emergency_fade_seconds", 0.02, 0, 0.05)
     alert = fields.path("alert", base, required=False)
     timing = window(fields)
+    gap = fields.number("campaign_min_gap_minutes", 0.0, 0, MAX_CAMPAIGN_GAP)
     if (
         intro is None
         or outro is None
@@ -232,7 +238,15 @@ def _breaks(
     ):
         return None
     return BreaksConfig(
-        intro, outro, max_announcements, urgent_wait, urgent_fade, emergency_fade, alert, timing
+        intro,
+        outro,
+        max_announcements,
+        urgent_wait,
+        urgent_fade,
+        emergency_fade,
+        alert,
+        timing,
+        campaign_min_gap_minutes=gap or 0.0,
     )
 
 

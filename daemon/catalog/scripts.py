@@ -4,7 +4,9 @@
 approved ones; `check` lists the rest), or raises `InputError` with every problem of every
 file, so the planner can fix them all in one go. An emergency preset may name the all-clear
 script that airs after its clear (`clear_script`, the id of a script of kind "all-clear"),
-and carries a `priority` from 1 to 9 (default 5): a higher one preempts a lower one.
+and carries a `priority` from 1 to 9 (default 5): a higher one preempts a lower one. A
+campaign's `weight` (0.1 to 10, default 1) is its share of the plays when campaigns due at
+the same break cannot all air (`daemon.policy.standing`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ _BY_KIND = {
         "every_songs",
         "every_minutes",
         "max_per_day",
+        "weight",
         "order",
     ],
     ScriptKind.EMERGENCY: ["repeat_every_seconds", "clear_script", "priority"],
@@ -46,6 +49,7 @@ MAX_REPEAT_SECONDS = 600.0  # an emergency message at least every ten minutes
 MAX_EVERY_SONGS = 100  # a campaign at least every 100 songs
 MAX_EVERY_MINUTES = 24 * 60.0
 MAX_PER_DAY = 1000
+MIN_WEIGHT, MAX_WEIGHT = 0.1, 10.0  # a campaign's share against others due at the same break
 MAX_ORDER = 10_000  # a fixed script's place in the binder
 MAX_TEXT = 1000  # characters of a script's text: over two minutes spoken (the limit, 120 s)
 
@@ -301,5 +305,6 @@ def _campaign(f: Fields, base: Script, dayparts: set[str]) -> Script:
         every_songs=every_songs,
         every_minutes=every_minutes,
         max_per_day=f.integer("max_per_day", None, 1, MAX_PER_DAY),
+        weight=f.number("weight", 1.0, MIN_WEIGHT, MAX_WEIGHT) or 1.0,
         order=f.integer("order", 0, 0, MAX_ORDER) or 0,
     )

@@ -14,7 +14,8 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 from daemon.audio.sinks import DeviceError, Sink
@@ -22,7 +23,7 @@ from daemon.catalog.load import Catalog
 from daemon.dayplan import build_day_plan
 from daemon.drivers.forecast import Forecast
 from daemon.drivers.live import Live, Subscriber, Ticket
-from daemon.model import Command, DayPlan, Instant, Script
+from daemon.model import Command, DayPlan, Instant, Reschedule, Script
 from daemon.recovery import recover
 from daemon.speech.speaker import Speaker
 from daemon.store import Store
@@ -101,6 +102,21 @@ class Days:
         plan = self._build(day)
         with self._lock:
             self._ready[day] = plan
+
+    def reload(self, scripts: Sequence[Script]) -> Ticket:
+        """The scripts library changed: today's plan built again with `scripts` (its speech
+        rendered here, on the caller's thread, never the audio's) and handed to the engine as
+        a `Reschedule`, which the queue follows from the next song boundary; the days after
+        are built with them too. The ticket says when the engine took it."""
+        with self._lock:
+            self.catalog = replace(self.catalog, scripts=tuple(scripts))
+            self._ready.clear()  # tomorrow's, built ahead with the old library
+        plan, notes = build_day_plan(self.catalog, self._plan.day, self.speaker)
+        for note in notes:
+            log.info("%s: %s", plan.day, note)
+        with self._lock:
+            self._plan = replace(self._plan, fixed=plan.fixed, campaigns=plan.campaigns)
+        return self.submit(Reschedule(plan.fixed, plan.campaigns))
 
     def _build(self, day: date) -> DayPlan:
         with self._lock:

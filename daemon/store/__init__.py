@@ -10,6 +10,7 @@ from __future__ import annotations
 from daemon.store.asrun import AsRunStore
 from daemon.store.book import ComplaintRecord, MessageRecord, NoteRecord, SwitchboardBook
 from daemon.store.db import MIGRATIONS, StoreError
+from daemon.store.drafts import DraftStore, ScriptEvent, VersionRecord
 from daemon.store.pages import DuplicatePage, EmergencyRecord, PageRecord, PageStore
 from daemon.store.switchboard import SwitchboardStore
 from daemon.store.users import AuditRecord, DuplicateUser, SessionRecord, UserRecord, UserStore
@@ -24,16 +25,19 @@ __all__ = [
     "MessageRecord",
     "NoteRecord",
     "PageRecord",
+    "ScriptEvent",
     "SessionRecord",
     "Store",
     "StoreError",
     "UserRecord",
+    "VersionRecord",
 ]
 
 
-class Store(PageStore, AsRunStore, UserStore, SwitchboardStore, SwitchboardBook):
+class Store(PageStore, AsRunStore, UserStore, SwitchboardStore, SwitchboardBook, DraftStore):
     """Pages and emergencies, the as-run log and heartbeat, users, sessions and audit, the
-    switchboard's directory, messages and complaints.
+    switchboard's directory, messages and complaints, script versions on their way to the
+    library.
 
     `Store(path)` creates missing parent folders; the connection runs with
     `synchronous=FULL` throughout, so every method that returns has reached the disk.

@@ -2,7 +2,8 @@
 
 An item is written when it goes on air (`asrun_started`, end unknown) and finished when it
 leaves (`asrun_ended`), so that after a crash `open_asrun()` shows what was on air and
-`last_heartbeat()` roughly when the process stopped. `asrun(day)` is the finished log.
+`last_heartbeat()` roughly when the process stopped. `asrun(day)` is the finished log;
+`campaign_asrun(first, last)` and `asrun_campaigns()` are what proof of play reads of it.
 """
 
 from __future__ import annotations
@@ -87,6 +88,31 @@ class AsRunStore(Database):
         sql = f"SELECT {_COLUMNS} FROM asrun WHERE day = ? AND end_at IS NOT NULL"
         with self._read() as conn:
             return [_entry(r) for r in conn.execute(sql + " ORDER BY start_at, id", (day,))]
+
+    def campaign_asrun(self, first: str, last: str) -> list[AsRunEntry]:
+        """The finished campaign announcements and the emergency items (one on air too, its
+        end = its start) of the days `first` to `last` (ISO, the `day` column, both included),
+        by start then row id: what proof of play counts, and what tells a cut by an emergency
+        (`daemon.reports`) from the moment the emergency is on air."""
+        sql = (
+            f"SELECT {_COLUMNS} FROM asrun WHERE day BETWEEN ? AND ?"
+            " AND ((kind = ? AND source = ? AND end_at IS NOT NULL) OR kind = ?)"
+            " ORDER BY start_at, id"
+        )
+        args = (first, last, str(ItemKind.ANNOUNCEMENT), str(Source.CAMPAIGN),
+                str(ItemKind.EMERGENCY))  # fmt: skip
+        with self._read() as conn:
+            return [_entry(r) for r in conn.execute(sql, args)]
+
+    def asrun_campaigns(self) -> dict[str, str]:
+        """Every campaign that ever went on air: its id -> its title when it last did, by id."""
+        sql = (  # SQLite: with one max(), the bare `title` is that of the row holding the max
+            "SELECT ref, title, max(start_at) FROM asrun WHERE kind = ? AND source = ?"
+            " GROUP BY ref ORDER BY ref"
+        )
+        args = (str(ItemKind.ANNOUNCEMENT), str(Source.CAMPAIGN))
+        with self._read() as conn:
+            return {str(r[0]): str(r[1]) for r in conn.execute(sql, args)}
 
     def open_asrun(self) -> list[tuple[int, str, AsRunEntry]]:
         """(row id, day, entry with end = start) of every row not finished, any day, by start:

@@ -177,7 +177,39 @@ CREATE TABLE complaint_notes (
 CREATE INDEX complaint_notes_complaint ON complaint_notes(complaint_id, at);
 """
 
-MIGRATIONS: list[str] = [_SCHEMA_1, _SCHEMA_2, _SCHEMA_3]
+_SCHEMA_4 = """
+CREATE TABLE script_versions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    script_id TEXT NOT NULL,
+    version INTEGER NOT NULL,           -- 1, 2, ...: an edit of an approved one is the next
+    kind TEXT NOT NULL,
+    fields TEXT NOT NULL,               -- JSON object: the script's keys as its TOML file has them
+    state TEXT NOT NULL
+        CHECK (state IN ('draft', 'submitted', 'approved', 'rejected', 'retired')),
+    author TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    submitted_by TEXT NOT NULL DEFAULT '',
+    submitted_at REAL,
+    decided_by TEXT NOT NULL DEFAULT '',
+    decided_at REAL,
+    reason TEXT NOT NULL DEFAULT '',
+    UNIQUE (script_id, version)
+);
+CREATE INDEX script_versions_state ON script_versions(state, updated_at);
+CREATE TABLE script_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    version_id INTEGER NOT NULL REFERENCES script_versions(id),
+    at REAL NOT NULL,
+    by TEXT NOT NULL,
+    action TEXT NOT NULL,               -- edit, submit, approve, reject, retire
+    state TEXT NOT NULL,                -- the state it left the version in
+    reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX script_events_version ON script_events(version_id, at);
+"""
+
+MIGRATIONS: list[str] = [_SCHEMA_1, _SCHEMA_2, _SCHEMA_3, _SCHEMA_4]
 """SQL scripts, in order: MIGRATIONS[n] takes a file from schema n to n + 1. Append only."""
 
 

@@ -24,6 +24,8 @@ from zoneinfo import ZoneInfo
 
 from daemon.control import Control, Feed
 from daemon.desk_book import BookDesk
+from daemon.desk_reports import ReportsDesk
+from daemon.desk_scripts import ScriptsDesk
 from daemon.desk_switchboard import SwitchboardDesk
 from daemon.emergency import precedence
 from daemon.store import Store
@@ -154,7 +156,10 @@ class FakeControl:
         self.emergency = EmergencyView(active=False)  # the one on air, else the last one
         self.emergencies: list[EmergencyView] = []  # the active ones, in the order they air
         self._book: tuple[SwitchboardDesk, BookDesk] | None = None
+        self._reports: ReportsDesk | None = None
+        self._scripts: ScriptsDesk | None = None
         self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._db: Store | None = None
         self.open = True
         self.health_now = Health(True)
         self.feeds: list[FakeFeed] = []
@@ -530,7 +535,7 @@ class FakeControl:
                 check=CheckView(now, True, (), ("所有文件都能播放",)),
             )
 
-    # -- the switchboard: the real one, over a store of its own -------------------------------
+    # -- the switchboard: the real one, over the fake's store --------------------------------
 
     @property
     def switchboard(self) -> SwitchboardDesk:
@@ -541,17 +546,47 @@ class FakeControl:
         return self._switchboard()[1]
 
     def _switchboard(self) -> tuple[SwitchboardDesk, BookDesk]:
-        """Made on first use (most tests never touch it): a SQLite file in a folder that goes
-        with this control."""
         with self.lock:
             if self._book is None:
-                self._folder = tempfile.TemporaryDirectory(prefix="fake-control-")
-                store = Store(Path(self._folder.name) / "mall-pa.db")
-                clock, zone = (lambda: self.now.timestamp()), (lambda: SHANGHAI)
+                store, clock, zone = self.db, (lambda: self.now.timestamp()), (lambda: SHANGHAI)
                 desk = SwitchboardDesk(store, "欧洲村", time(10), Deadlines(), clock, zone)
                 changed = lambda kind: self.publish(EventView(kind, {}))  # noqa: E731
                 self._book = (desk, BookDesk(store, desk.index, Deadlines(), clock, zone, changed))
             return self._book
+
+    # -- proof of play: the real one, over the same store (a test writes its as-run log) -----
+
+    @property
+    def reports(self) -> ReportsDesk:
+        with self.lock:
+            if self._reports is None:
+                clock = lambda: self.now.timestamp()  # noqa: E731
+                self._reports = ReportsDesk(self.db, clock, lambda: SHANGHAI)
+            return self._reports
+
+    # -- the scripts workflow: the real one, with a library folder beside the store ----------
+
+    @property
+    def scripts(self) -> ScriptsDesk:
+        with self.lock:
+            if self._scripts is None:
+                library = self.db.path.parent / "scripts_library"
+                library.mkdir(exist_ok=True)
+                names = (("一楼", "二楼", "停车场"), ("daytime", "evening"))
+                clock = lambda: self.now.timestamp()  # noqa: E731
+                self._scripts = ScriptsDesk(self.db, library, lambda: names, clock,
+                                            lambda: SHANGHAI)  # fmt: skip
+            return self._scripts
+
+    @property
+    def db(self) -> Store:
+        """The fake's SQLite store, made on first use (most tests never touch it): a file in
+        a folder that goes with this control."""
+        with self.lock:
+            if self._db is None:
+                self._folder = tempfile.TemporaryDirectory(prefix="fake-control-")
+                self._db = Store(Path(self._folder.name) / "mall-pa.db")
+            return self._db
 
     def timeline(self, day: str | None = None) -> list[dict[str, object]]:
         with self.lock:

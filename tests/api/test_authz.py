@@ -55,6 +55,22 @@ def book(ok: int) -> tuple[int, ...]:
     return (401, 403, ok, ok, ok, 403, ok, 403)
 
 
+def reports(ok: int) -> tuple[int, ...]:
+    """Marketing, planners and supervisors (proof of play); not the desk's announcers."""
+    #      anon staff ann  trained sup mkt plan admin
+    return (401, 403, 403, 403, ok, ok, ok, 403)
+
+
+def author(ok: int) -> tuple[int, ...]:
+    """Marketing alone writes and submits scripts (B6)."""
+    return (401, 403, 403, 403, 403, ok, 403, 403)
+
+
+def approver(ok: int) -> tuple[int, ...]:
+    """Planners alone approve, reject and retire them (B6)."""
+    return (401, 403, 403, 403, 403, 403, ok, 403)
+
+
 def admin(ok: int) -> tuple[int, ...]:
     """Admins only."""
     return (401,) + (403,) * 6 + (ok,)
@@ -88,6 +104,25 @@ def _message(fake: FakeControl, principal: str) -> None:
     fake.book.take_message(desk, MessageIn(to, "王先生", "138", "请回电"), "")
 
 
+SCRIPT = {"id": "xmas-draw", "kind": "campaign", "title": "圣诞抽奖", "text": "满三百元抽奖。",
+          "every_songs": 5}  # fmt: skip
+
+
+def _draft(fake: FakeControl, principal: str = "") -> None:
+    """Version 1 of a script, a draft by marketing."""
+    fake.scripts.save(fake.accounts["marketing"].user, dict(SCRIPT), None, "")
+
+
+def _submitted(fake: FakeControl, principal: str = "") -> None:
+    _draft(fake)
+    fake.scripts.submit(fake.accounts["marketing"].user, 1, "")
+
+
+def _approved(fake: FakeControl, principal: str) -> None:
+    _submitted(fake)
+    fake.scripts.approve(fake.accounts["planner"].user, 1, "")
+
+
 def _complaint(fake: FakeControl, principal: str) -> None:
     """Complaint 1, for 客服部."""
     _directory(fake)
@@ -112,6 +147,7 @@ class Row:
         return f"{self.method} {self.path}"
 
 
+V1 = {"version_id": "1"}
 ROWS = (
     Row("GET", "/openapi.json", ALL),
     Row("GET", "/docs", ALL),
@@ -120,6 +156,8 @@ ROWS = (
     Row("GET", "/", ALL),
     Row("GET", "/desk", ALL),
     Row("GET", "/switchboard", ALL),
+    Row("GET", "/reports", ALL),
+    Row("GET", "/scripts", ALL),
     Row("GET", "/static/{name}", ALL, path_params={"name": "common.js"}),
     Row("GET", "/ca.crt", ALL),
     Row("GET", "/api/setup", ALL),
@@ -192,6 +230,32 @@ ROWS = (
         prepare=_complaint,
     ),
     Row("GET", "/api/switchboard/complaints.csv", (401, 403, 403, 403, 200, 403, 403, 403)),
+    Row("GET", "/api/reports/plays", reports(200), params={"from": "2026-11-20", "format": "csv"}),
+    Row("GET", "/api/scripts", reports(200), params={"state": "draft"}),
+    Row("GET", "/api/scripts/{version_id}", reports(200), path_params=V1, prepare=_draft),
+    Row("POST", "/api/scripts", author(201), json=SCRIPT),
+    Row(
+        "PUT", "/api/scripts/{version_id}", author(200), json=SCRIPT, path_params=V1, prepare=_draft
+    ),
+    Row("POST", "/api/scripts/{version_id}/submit", author(200), path_params=V1, prepare=_draft),
+    Row(
+        "POST",
+        "/api/scripts/{version_id}/approve",
+        approver(200),
+        path_params=V1,
+        prepare=_submitted,
+    ),
+    Row(
+        "POST",
+        "/api/scripts/{version_id}/reject",
+        approver(200),
+        json={"reason": "太长"},
+        path_params=V1,
+        prepare=_submitted,
+    ),
+    Row(
+        "POST", "/api/scripts/{version_id}/retire", approver(200), path_params=V1, prepare=_approved
+    ),
     Row("GET", "/api/events", SIGNED_IN),
 )
 

@@ -11,7 +11,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 WEB = Path(__file__).resolve().parents[2] / "api" / "web"
-PAGES = {"/": "index.html", "/desk": "desk.html", "/switchboard": "switchboard.html"}
+PAGES = {
+    "/": "index.html",
+    "/desk": "desk.html",
+    "/switchboard": "switchboard.html",
+    "/reports": "reports.html",
+    "/scripts": "scripts.html",
+}
 
 
 @pytest.mark.parametrize("url", sorted(PAGES))

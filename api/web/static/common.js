@@ -299,10 +299,23 @@
   function waitsFor(after) { return WAITS_FOR[after] || ""; }
   function reason(text) { return REASONS[text] || text || ""; }
 
+  /** Milliseconds from now to just after the next moment a complaint of `complaints` turns
+   *  overdue or late (no event says so: a page asks again then), at least 5 s, at most
+   *  `longest`; null when none will. */
+  function untilNextDeadline(complaints, longest) {
+    var next = Infinity;
+    complaints.forEach(function (c) {
+      var at = Date.parse(c.standing === "on_time" ? c.due_at : c.standing === "overdue" ? c.limit_at : "");
+      if (!isNaN(at)) next = Math.min(next, at);
+    });
+    return next === Infinity ? null : Math.min(Math.max(next - now() + 2000, 5000), longest);
+  }
+
   window.PA = {
     PAGE_STATES: PAGE_STATES, ROLES: ROLES, waitsFor: waitsFor, reason: reason,
     Failure: Failure, api: api, start: start, events: events, el: el, clear: clear, $: $,
     clock: clock, hm: hm, duration: duration, syncClock: syncClock, now: now, key: key,
+    untilNextDeadline: untilNextDeadline,
     me: function () { return me; },
   };
 })();

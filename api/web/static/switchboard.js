@@ -582,13 +582,8 @@
   /* No event says a complaint turned overdue (its deadline passed) or late (its limit did):
    * ask again once the next of those is past, a moment after it. */
   function refreshAtNextDeadline() {
-    var next = Infinity;
-    complaints.forEach(function (c) {
-      var at = Date.parse(c.standing === "on_time" ? c.due_at : c.standing === "overdue" ? c.limit_at : "");
-      if (!isNaN(at)) next = Math.min(next, at);
-    });
-    if (next === Infinity) return;
-    var wait = Math.min(Math.max(next - PA.now() + 2000, 5000), LONGEST_WAIT_MS);
+    var wait = PA.untilNextDeadline(complaints, LONGEST_WAIT_MS);
+    if (wait === null) return;
     bookTimer = setTimeout(refreshComplaints, wait);
   }
 

@@ -1,0 +1,253 @@
+"""The scripts workflow at the desk (B6): marketing drafts and submits campaign and fixed
+scripts, planners approve or reject them, and approval writes the script into the library.
+
+Every script a person sends is checked exactly as the library loader will read it (the
+config's zones and dayparts, every bound); a script with problems is refused whole with each
+problem named (`BadFile`), nothing stored. Approval moves the version first (two planners at
+once: the second is told), then writes `<library>/<id>.toml` atomically with `approved_by`
+and `approved_at`; a write that fails moves it back and says why. Retiring takes the file
+out. Each step is in the version's history and the audit log.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from daemon.catalog.problems import Problem
+from daemon.library import (
+    approved_fields,
+    check_script,
+    file_for,
+    remove_script,
+    script_text,
+    write_script,
+)
+from daemon.script_workflow import (
+    STATE_NAMES,
+    DraftState,
+    NotAllowed,
+    Version,
+    approve,
+    edit,
+    reject,
+    retire,
+    submit,
+)
+from daemon.store import Store, VersionRecord
+from daemon.views import (
+    BadFile,
+    Conflict,
+    ControlError,
+    Forbidden,
+    NotFound,
+    ProblemView,
+    Refused,
+    ScriptStepView,
+    ScriptVersionView,
+    Unavailable,
+    User,
+)
+
+__all__ = ["KINDS", "SCRIPT_ID", "ScriptsDesk"]
+
+T = TypeVar("T")
+SCRIPT_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
+"""A script's id: also its file's name in the library."""
+
+KINDS = ("campaign", "fixed")
+"""The scripts that go through the workflow (emergency presets are the IT person's)."""
+
+
+class ScriptsDesk:
+    def __init__(
+        self,
+        store: Store,
+        library: Path | None,
+        names: Callable[[], tuple[tuple[str, ...], tuple[str, ...]]],
+        clock: Callable[[], float],
+        zone: Callable[[], ZoneInfo],
+    ) -> None:
+        """`library`: the folder approval writes into (None: approval is refused);
+        `names()`: the config's (zones, dayparts), which scripts may name."""
+        self.store, self.library, self._names = store, library, names
+        self._clock, self._zone = clock, zone
+
+    def versions(self, user: User, state: str | None = None) -> list[ScriptVersionView]:
+        if state is not None and state not in STATE_NAMES:
+            names = "、".join(s.value for s in DraftState)
+            raise Refused("unknown_state", f"没有「{state}」这个状态:可选 {names}。", "state")
+        return [self._view(r) for r in self.store.versions(state)]
+
+    def version(self, user: User, version_id: int) -> ScriptVersionView:
+        return self._view(self._record(version_id))
+
+    def save(
+        self, user: User, fields: dict[str, Any], version_id: int | None, address: str
+    ) -> ScriptVersionView:
+        """A new script (`version_id` None), or an edit of a version: a draft, a rejected or
+        a submitted one (withdrawn) is changed; an approved one gets a new version."""
+        record = None if version_id is None else self._record(version_id)
+        now_in = None if record is None else Version(DraftState(record.state), record.submitted_by)
+        state, new = _allowed(lambda: edit(user.roles, now_in))
+        kind = str(fields.get("kind", ""))
+        clean = self._checked(fields)
+        if record is not None and clean["id"] != record.script_id:
+            raise Refused("id_changed", f"广播稿编号是「{record.script_id}」,不能改。", "id")
+        now = self._clock()
+        if record is None:
+            self._id_free(str(clean["id"]))
+            saved: VersionRecord | None = self.store.new_version(
+                str(clean["id"]), kind, clean, now, user.name
+            )
+        elif new:
+            saved = self.store.new_version(record.script_id, kind, clean, now, user.name)
+        else:
+            saved = self.store.save_version(record.id, record.state, kind, clean, now, user.name)
+        if saved is None:
+            raise _moved()
+        self.store.audit(now, user.name, address, "script_saved", saved.script_id,
+                         {"version": saved.version, "state": state.value})  # fmt: skip
+        return self._view(saved)
+
+    def submit(self, user: User, version_id: int, address: str) -> ScriptVersionView:
+        record = self._record(version_id)
+        state = _allowed(lambda: submit(user.roles, _version(record)))
+        self._checked(record.fields)  # the config may have changed since it was saved
+        return self._move(user, record, state, "submit", "", address)
+
+    def approve(self, user: User, version_id: int, address: str) -> ScriptVersionView:
+        record = self._record(version_id)
+        state = _allowed(lambda: approve(user.roles, user.name, _version(record)))
+        fields = self._checked(record.fields)
+        library = self._library()
+        day = datetime.fromtimestamp(self._clock(), self._zone()).date()
+        moved = self._move(user, record, state, "approve", "", address)
+        approved = approved_fields(fields, user.name, day)
+        note = f"经 mall-pa 批准:第 {record.version} 版,{user.name},{day.isoformat()}"
+        try:
+            write_script(file_for(library, record.script_id), script_text(approved, note))
+        except OSError as err:
+            self.store.move_version(record.id, "approved", "submitted", "unapprove",
+                                    self._clock(), user.name, str(err))  # fmt: skip
+            raise Unavailable(
+                "library_unwritable",
+                f"无法写入广播稿库 {library}({err.strerror or err}):没有批准,请通知 IT。",
+            ) from None
+        return moved
+
+    def reject(self, user: User, version_id: int, reason: str, address: str) -> ScriptVersionView:
+        record = self._record(version_id)
+        state = _allowed(lambda: reject(user.roles, user.name, _version(record), reason))
+        return self._move(user, record, state, "reject", reason.strip(), address)
+
+    def retire(self, user: User, version_id: int, address: str) -> ScriptVersionView:
+        record = self._record(version_id)
+        state = _allowed(lambda: retire(user.roles, _version(record)))
+        library = self._library()
+        moved = self._move(user, record, state, "retire", "", address)
+        remove_script(file_for(library, record.script_id))
+        return moved
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _checked(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """The fields without empty ones, checked as the library loader reads them."""
+        kind = fields.get("kind")
+        if kind not in KINDS:
+            raise Refused("bad_kind", "广播稿类型只能是 campaign(活动)或 fixed(定时)。", "kind")
+        if not isinstance(fields.get("id"), str) or not SCRIPT_ID.fullmatch(fields["id"]):
+            raise Refused("bad_id", "编号只能用小写字母、数字和 -,以字母或数字开头,最多 60 个,"
+                          "例如 xmas-draw-2026(它也是广播稿库里的文件名)。", "id")  # fmt: skip
+        clean = {k: v for k, v in fields.items() if v not in (None, "", [])}
+        for key in ("approved_by", "approved_at", "audio", "recorded_by"):
+            clean.pop(key, None)  # approval sets the first two; recordings: not through here
+        zones, dayparts = self._names()
+        script, problems = check_script(clean, zones, dayparts)
+        today = datetime.fromtimestamp(self._clock(), self._zone()).date()
+        if script is not None and script.valid_until is not None and script.valid_until < today:
+            found = script.valid_until.isoformat()
+            problems.append(Problem(Path("script"), "valid_until", f"today ({today}) or later",
+                                    found, "a campaign that has ended cannot air"))  # fmt: skip
+        if problems or script is None:
+            shown = tuple(ProblemView(p.where, p.expected, p.found, p.hint) for p in problems)
+            raise BadFile("bad_script", f"广播稿有 {len(shown)} 处要改,没有保存。", shown)
+        return clean
+
+    def _library(self) -> Path:
+        if self.library is None:
+            raise Unavailable("no_library", "没有配置广播稿库([library] scripts):请通知 IT。")
+        return self.library
+
+    def _id_free(self, script_id: str) -> None:
+        taken = self.library is not None and file_for(self.library, script_id).exists()
+        if taken or self.store.versions(script_id=script_id):
+            raise Conflict("id_taken", f"编号「{script_id}」已经有广播稿在用:请换一个编号。")
+
+    def _record(self, version_id: int) -> VersionRecord:
+        record = self.store.version(version_id)
+        if record is None:
+            raise NotFound("not_found", f"没有第 {version_id} 号广播稿版本。")
+        return record
+
+    def _move(
+        self, user: User, record: VersionRecord, state: DraftState, action: str, reason: str,
+        address: str,
+    ) -> ScriptVersionView:  # fmt: skip
+        now = self._clock()
+        moved = self.store.move_version(
+            record.id, record.state, state.value, action, now, user.name, reason
+        )
+        if moved is None:
+            raise _moved()
+        self.store.audit(now, user.name, address, f"script_{action}", record.script_id,
+                         {"version": record.version})  # fmt: skip
+        return self._view(moved)
+
+    def _view(self, r: VersionRecord) -> ScriptVersionView:
+        zone = self._zone()
+        steps = tuple(
+            ScriptStepView(_iso(e.at, zone), e.by, e.action, e.state, e.reason)
+            for e in self.store.script_history(r.id)
+        )
+        return ScriptVersionView(
+            r.id, r.script_id, r.version, r.kind, str(r.fields.get("title", "")), r.state,
+            STATE_NAMES[DraftState(r.state)], r.fields, r.author, _iso(r.created_at, zone),
+            _iso(r.updated_at, zone), r.submitted_by, _iso_or_none(r.submitted_at, zone),
+            r.decided_by, _iso_or_none(r.decided_at, zone), r.reason, steps,
+        )  # fmt: skip
+
+
+def _version(record: VersionRecord) -> Version:
+    return Version(DraftState(record.state), record.submitted_by)
+
+
+def _allowed(rule: Callable[[], T]) -> T:
+    """The rule's answer, or its refusal as the control error of the same status."""
+    try:
+        return rule()
+    except NotAllowed as no:
+        error: ControlError
+        if no.status == 403:
+            error = Forbidden(no.code, no.message)
+        elif no.status == 422:
+            error = Refused(no.code, no.message, no.field)
+        else:
+            error = Conflict(no.code, no.message)
+        raise error from None
+
+
+def _moved() -> Conflict:
+    return Conflict("moved_meanwhile", "这份广播稿刚被别人改过:请刷新后再看。")
+
+
+def _iso(at: float, zone: ZoneInfo) -> str:
+    return datetime.fromtimestamp(at, zone).isoformat(timespec="seconds")
+
+
+def _iso_or_none(at: float | None, zone: ZoneInfo) -> str | None:
+    return None if at is None else _iso(at, zone)

@@ -311,11 +311,69 @@
     return next === Infinity ? null : Math.min(Math.max(next - now() + 2000, 5000), longest);
   }
 
+  // -- notices and the confirmation step (the console pages) -----------------------------------
+
+  var OK_MESSAGE_MS = 15000; // how long a success message stays
+  var answering = null;      // the open confirmation's resolve()
+  var confirmWired = false;
+
+  /** A sentence in the notice box `id` (kind "", "ok", "warn" or "error"); a success fades
+   *  after OK_MESSAGE_MS, errors stay; `scroll`: bring a message into view. */
+  function showMessage(id, kind, text, scroll) {
+    var box = $(id);
+    box.textContent = text;
+    box.className = "notice" + (kind ? " " + kind : "");
+    if (scroll && text && kind && !box.closest("[hidden]")) box.scrollIntoView({ block: "nearest" });
+    if (kind === "ok") {
+      setTimeout(function () { if (box.textContent === text) showMessage(id, "", ""); }, OK_MESSAGE_MS);
+    }
+  }
+
+  /** A modal question in the page's #confirm dialog (#confirm-title, -body, -ok, -cancel):
+   *  {title, body: [nodes], ok, okClass?, cancel?}. Resolves true only when the person
+   *  pressed OK (Esc, the other button, or a newer question answer false). */
+  function confirmStep(options) {
+    var dialog = $("confirm");
+    if (!confirmWired) {
+      confirmWired = true;
+      $("confirm-ok").addEventListener("click", function () { dialog.close("ok"); });
+      $("confirm-cancel").addEventListener("click", function () { dialog.close("cancel"); });
+      dialog.addEventListener("close", function () { answerConfirm(dialog.returnValue === "ok"); });
+    }
+    answerConfirm(false);
+    $("confirm-title").textContent = options.title;
+    var body = clear($("confirm-body"));
+    options.body.forEach(function (node) { body.appendChild(node); });
+    $("confirm-ok").textContent = options.ok;
+    $("confirm-ok").className = "btn " + (options.okClass || "primary");
+    $("confirm-cancel").textContent = options.cancel || "取消";
+    dialog.returnValue = "";
+    return new Promise(function (resolve) {
+      answering = resolve;
+      if (!dialog.open) dialog.showModal();
+      $("confirm-cancel").focus(); // the safe answer is the default
+    });
+  }
+
+  function answerConfirm(yes) {
+    var resolve = answering;
+    answering = null;
+    if (resolve) resolve(yes);
+  }
+
+  /** Close an open question (signed out, the page redrawn): it answers false. */
+  function closeConfirm() {
+    answerConfirm(false);
+    var dialog = document.getElementById("confirm");
+    if (dialog && dialog.open) dialog.close("cancel");
+  }
+
   window.PA = {
     PAGE_STATES: PAGE_STATES, ROLES: ROLES, waitsFor: waitsFor, reason: reason,
     Failure: Failure, api: api, start: start, events: events, el: el, clear: clear, $: $,
     clock: clock, hm: hm, duration: duration, syncClock: syncClock, now: now, key: key,
-    untilNextDeadline: untilNextDeadline,
+    untilNextDeadline: untilNextDeadline, showMessage: showMessage, confirmStep: confirmStep,
+    closeConfirm: closeConfirm,
     me: function () { return me; },
   };
 })();

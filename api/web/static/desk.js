@@ -30,11 +30,9 @@
   var DEBOUNCE_MS = 250;    // events come in bursts: one status fetch for a burst
   var UPCOMING_ROWS = 40;   // the next 15 minutes, at most this many rows
   var ASRUN_ROWS = 200;     // today's log, newest first, at most this many rows
-  var OK_MESSAGE_MS = 15000; // how long a success message stays
   var MAX_NOTES = 5;        // the pre-opening check's notes shown
 
   var me = null;
-  var bound = false;
   var live = null;          // PA.events() handle
   var timers = [];
   var status = null;        // the last /api/status
@@ -52,7 +50,6 @@
   var shownPanel = "";      // what the emergency panel's lists were last drawn from
   var asrun = { day: "", rows: [], keys: {}, total: 0 };
   var fetching = false, again = false, debounce = null;
-  var answering = null;     // the open confirmation's resolve()
   var shownItem = "";       // which item the progress bar is drawing (its start and ref)
   var offsetMs = 0;         // the store's UTC offset, from status.now
   var greetingDue = 0;      // when the switchboard's greeting next changes (ms); 0: not known
@@ -62,7 +59,6 @@
   function onReady(who) {
     me = who;
     showWho();
-    bindOnce();
     stopLive();
     presets = null;
     emergencies = [];
@@ -80,23 +76,13 @@
 
   function onSignedOut() {
     stopLive();
-    closeConfirm();
+    PA.closeConfirm();
     me = null;
     status = null;
     $("live").hidden = true;
     $("clock").textContent = "";
     $("greeting").textContent = "";
     greetingDue = 0;
-  }
-
-  function bindOnce() {
-    if (bound) return;
-    bound = true;
-    $("confirm-ok").addEventListener("click", function () { $("confirm").close("ok"); });
-    $("confirm-cancel").addEventListener("click", function () { $("confirm").close("cancel"); });
-    $("confirm").addEventListener("close", function () {
-      answerConfirm($("confirm").returnValue === "ok");
-    });
   }
 
   function startLive() {
@@ -401,8 +387,8 @@
   }
 
   function askCancel(page) {
-    showMessage("queue-message", "", "");
-    confirmStep({
+    PA.showMessage("queue-message", "", "");
+    PA.confirmStep({
       title: "取消这条找人广播?",
       body: [el("p", { class: "confirm-text", text: page.text }),
              el("p", { class: "muted", text: (page.requested_by || "") + " " + PA.clock(page.requested_at) + " 提交" })],
@@ -410,8 +396,8 @@
     }).then(function (yes) {
       if (!yes) return;
       PA.api("DELETE", "/api/pages/" + encodeURIComponent(page.id))
-        .then(function () { showMessage("queue-message", "ok", "已取消:" + page.text); })
-        .catch(function (failure) { showMessage("queue-message", "error", failure.message); })
+        .then(function () { PA.showMessage("queue-message", "ok", "已取消:" + page.text); })
+        .catch(function (failure) { PA.showMessage("queue-message", "error", failure.message); })
         .then(soon);
     });
   }
@@ -506,7 +492,7 @@
     PA.api("GET", "/api/emergency/presets", null, { retries: 2 })
       .then(function (list) { presets = list || []; renderEmergency(); })
       .catch(function (failure) {
-        showMessage("emergency-message", "error", "无法读取紧急广播稿:" + failure.message);
+        PA.showMessage("emergency-message", "error", "无法读取紧急广播稿:" + failure.message);
       });
   }
 
@@ -651,8 +637,8 @@
   }
 
   function askEmergency(preset) {
-    showMessage("emergency-message", "", "");
-    confirmStep({
+    PA.showMessage("emergency-message", "", "");
+    PA.confirmStep({
       title: "确认播出紧急广播?",
       body: [
         el("p", { class: "confirm-preset", text: preset.title }),
@@ -674,7 +660,7 @@
 
   function startEmergency(preset) {
     var already = !!findEmergency(preset.id); // as this page saw it when asked
-    showMessage("emergency-message", "", "正在启动紧急广播……");
+    PA.showMessage("emergency-message", "", "正在启动紧急广播……");
     starting = true;
     renderEmergency();
     PA.api("POST", "/api/emergency", { script: preset.id })
@@ -682,9 +668,9 @@
         starting = false;
         noteEmergencyChange();
         takeStarted(em);
-        showMessage("emergency-message", "ok", startedText(em, already));
+        PA.showMessage("emergency-message", "ok", startedText(em, already));
       })
-      .catch(function (failure) { showMessage("emergency-message", "error", failure.message); })
+      .catch(function (failure) { PA.showMessage("emergency-message", "error", failure.message); })
       .then(function () { starting = false; renderEmergency(); soon(); });
   }
 
@@ -703,8 +689,8 @@
   function askClear(scriptId) {
     var em = findEmergency(scriptId);
     if (!em) return;
-    showMessage("emergency-message", "", "");
-    confirmStep({
+    PA.showMessage("emergency-message", "", "");
+    PA.confirmStep({
       title: "结束紧急广播" + quoted(nameOf(em)) + "?",
       body: [
         el("p", { class: "confirm-preset", text: nameOf(em) }),
@@ -731,9 +717,9 @@
         dropEmergency(cleared.script, cleared);
         if (!inEmergency()) lastEmergency = cleared; // who cleared it, as the service has it
         renderEmergency();
-        showMessage("emergency-message", "ok", clearedText(cleared, em.state !== "waiting"));
+        PA.showMessage("emergency-message", "ok", clearedText(cleared, em.state !== "waiting"));
       })
-      .catch(function (failure) { showMessage("emergency-message", "error", failure.message); })
+      .catch(function (failure) { PA.showMessage("emergency-message", "error", failure.message); })
       .then(function () { delete clearing[em.script]; renderEmergency(); soon(); });
   }
 
@@ -812,48 +798,6 @@
     $("asrun-note").textContent = !asrun.total
       ? "今天还没有播出记录。"
       : asrun.total > asrun.rows.length ? "只显示最近 " + asrun.rows.length + " 项。" : "";
-  }
-
-  // -- the confirmation step -----------------------------------------------------------------
-
-  /* A modal question; resolves true only when the person pressed the OK button (Esc, the
-   * other button, or a newer question answer false). */
-  function confirmStep(options) {
-    var dialog = $("confirm");
-    answerConfirm(false);
-    $("confirm-title").textContent = options.title;
-    var body = PA.clear($("confirm-body"));
-    options.body.forEach(function (node) { body.appendChild(node); });
-    $("confirm-ok").textContent = options.ok;
-    $("confirm-ok").className = "btn " + (options.okClass || "primary");
-    $("confirm-cancel").textContent = options.cancel || "取消";
-    dialog.returnValue = "";
-    return new Promise(function (resolve) {
-      answering = resolve;
-      if (!dialog.open) dialog.showModal();
-      $("confirm-cancel").focus(); // the safe answer is the default
-    });
-  }
-
-  function answerConfirm(yes) {
-    var resolve = answering;
-    answering = null;
-    if (resolve) resolve(yes);
-  }
-
-  function closeConfirm() {
-    answerConfirm(false);
-    if ($("confirm").open) $("confirm").close("cancel");
-  }
-
-  /* A sentence in a panel's notice; a success fades after a while, errors stay. */
-  function showMessage(id, kind, text) {
-    var box = $(id);
-    box.textContent = text;
-    box.className = "notice" + (kind ? " " + kind : "");
-    if (kind === "ok") {
-      setTimeout(function () { if (box.textContent === text) showMessage(id, "", ""); }, OK_MESSAGE_MS);
-    }
   }
 
   PA.start({ onReady: onReady, onSignedOut: onSignedOut });

@@ -48,7 +48,6 @@
   var MAX_TITLE = 100;
   var MAX_REASON = 500;     // of a rejection (daemon/script_workflow.py)
   var POLL_MS = 15000;
-  var OK_MESSAGE_MS = 20000;
   var ID_RE = /^[a-z0-9][a-z0-9-]{0,59}$/;
   var CLOCK_RE = /^([01]?\d|2[0-4]):([0-5]\d)$/;
   var WINDOW_RE = /^\s*(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*$/;
@@ -75,7 +74,6 @@
   var serverProblems = {};  // field key -> [sentence], from the service's 422
   var saving = false;
   var dirty = false;        // the editor holds changes not saved
-  var answering = null;     // the open confirmation's resolve()
   var shownLists = "";      // what the queue and the list were last drawn from
   var reasonErrors = {};    // version id -> what is wrong with the reason typed
 
@@ -141,7 +139,7 @@
 
   function onSignedOut() {
     stopPolling();
-    closeConfirm();
+    PA.closeConfirm();
     left = me; // what the editor holds stays: signing in again as the same person carries on
     me = null;
   }
@@ -170,11 +168,6 @@
     });
     document.addEventListener("visibilitychange", function () { if (!document.hidden && me) load(); });
     bindEditor();
-    $("confirm-ok").addEventListener("click", function () { $("confirm").close("ok"); });
-    $("confirm-cancel").addEventListener("click", function () { $("confirm").close("cancel"); });
-    $("confirm").addEventListener("close", function () {
-      answerConfirm($("confirm").returnValue === "ok");
-    });
   }
 
   /* The list and the version shown, in the address: a reload or a shared link shows them. */
@@ -334,7 +327,7 @@
   function select(id) {
     if (mode === "editor" && !leaveEditor()) return;
     selected = id;
-    showMessage("detail-message", "", "");
+    PA.showMessage("detail-message", "", "", true);
     showPanel("detail");
     renderDetail(true);
     renderQueue();
@@ -564,15 +557,15 @@
   function step(v, path, body, done) {
     acting = true;
     renderDetail(true);
-    showMessage("detail-message", "", "正在处理……");
+    PA.showMessage("detail-message", "", "正在处理……", true);
     return PA.api("POST", "/api/scripts/" + v.id + "/" + path, body)
       .then(function (answer) {
         takeOne(answer);
-        showMessage("detail-message", "ok", done(answer));
+        PA.showMessage("detail-message", "ok", done(answer), true);
         return answer;
       })
       .catch(function (failure) {
-        showMessage("detail-message", "error", failure.message);
+        PA.showMessage("detail-message", "error", failure.message, true);
         if (failure.field === "reason") reasonErrors[v.id] = failure.message;
         return null;
       })
@@ -592,7 +585,7 @@
 
   function approve(v) {
     var live = approvedOf(v);
-    confirmStep({
+    PA.confirmStep({
       title: "批准「" + (v.title || v.script_id) + "」第 " + v.version + " 版?",
       body: [
         el("p", { class: "confirm-text", text: v.fields.text || "" }),
@@ -624,7 +617,7 @@
   }
 
   function retire(v) {
-    confirmStep({
+    PA.confirmStep({
       title: "停用「" + (v.title || v.script_id) + "」?",
       body: [el("p", { class: "muted", text: "停用后从广播稿库里拿掉,不再播出;以后要播需要重新编写、提交审批。" })],
       ok: "停用", okClass: "danger", cancel: "不停用",
@@ -711,7 +704,7 @@
     $("editor-reason").hidden = !reason;
     $("editor-reason-text").textContent = reason;
     $("save").textContent = v && v.state === "submitted" ? "撤回并保存草稿" : "保存草稿";
-    showMessage("editor-message", "", "");
+    PA.showMessage("editor-message", "", "", true);
     showPanel("editor");
     showKind();
     showProblems();
@@ -981,7 +974,7 @@
     var state = showProblems();
     if (Object.keys(state.read.problems).length) {
       var n = Object.keys(state.read.problems).length;
-      showMessage("editor-message", "error", "有 " + n + " 处要改,还没有保存。");
+      PA.showMessage("editor-message", "error", "有 " + n + " 处要改,还没有保存。", true);
       var first = firstInvalid();
       if (first) first.focus();
       return;
@@ -990,7 +983,7 @@
     var was = editing;
     saving = true;
     $("save").disabled = $("save-submit").disabled = true;
-    showMessage("editor-message", "", thenSubmit ? "正在保存并提交……" : "正在保存……");
+    PA.showMessage("editor-message", "", thenSubmit ? "正在保存并提交……" : "正在保存……", true);
     send(was ? "PUT" : "POST", was ? "/api/scripts/" + was.id : "/api/scripts", body)
       .then(function (saved) {
         dirty = false;
@@ -1010,7 +1003,7 @@
         showPanel("detail");
         renderList();
         renderDetail(true);
-        showMessage("detail-message", done.ok === false ? "error" : "ok", done.text);
+        PA.showMessage("detail-message", done.ok === false ? "error" : "ok", done.text, true);
         remember();
         load();
       }, refused)
@@ -1042,7 +1035,7 @@
       if (key) serverProblems[key] = [failure.message];
     }
     showProblems();
-    showMessage("editor-message", "error", failure.message);
+    PA.showMessage("editor-message", "error", failure.message, true);
     var first = firstInvalid();
     if (first) first.focus();
   }
@@ -1211,47 +1204,6 @@
   function zonesText(f) {
     var zones = (f && f.zones) || [];
     return zones.length ? "区域:" + zones.join("、") : "区域:所有区域";
-  }
-
-  // -- the confirmation step -----------------------------------------------------------------
-
-  function confirmStep(options) {
-    var dialog = $("confirm");
-    answerConfirm(false);
-    $("confirm-title").textContent = options.title;
-    var body = PA.clear($("confirm-body"));
-    options.body.forEach(function (node) { body.appendChild(node); });
-    $("confirm-ok").textContent = options.ok;
-    $("confirm-ok").className = "btn " + (options.okClass || "primary");
-    $("confirm-cancel").textContent = options.cancel || "取消";
-    dialog.returnValue = "";
-    return new Promise(function (resolve) {
-      answering = resolve;
-      if (!dialog.open) dialog.showModal();
-      $("confirm-cancel").focus();
-    });
-  }
-
-  function answerConfirm(yes) {
-    var resolve = answering;
-    answering = null;
-    if (resolve) resolve(yes);
-  }
-
-  function closeConfirm() {
-    answerConfirm(false);
-    if ($("confirm").open) $("confirm").close("cancel");
-  }
-
-  /* A sentence in a notice; a success fades after a while, errors stay. */
-  function showMessage(id, kind, text) {
-    var box = $(id);
-    box.textContent = text;
-    box.className = "notice" + (kind ? " " + kind : "");
-    if (text && kind && !box.closest("[hidden]")) box.scrollIntoView({ block: "nearest" });
-    if (kind === "ok") {
-      setTimeout(function () { if (box.textContent === text) showMessage(id, "", ""); }, OK_MESSAGE_MS);
-    }
   }
 
   PA.start({ onReady: onReady, onSignedOut: onSignedOut });

@@ -40,7 +40,6 @@
   var LONGEST_WAIT_MS = 6 * 3600 * 1000; // complaints: asked again at the next deadline, at the latest
   var DESK_ROLES = ["announcer", "supervisor"]; // who takes messages and complaints (api/deps.py)
   var TICK_MS = 15000;        // how often the durations move on
-  var OK_MESSAGE_MS = 15000;  // how long a success message stays
   var LONG_UNREAD_S = 30 * 60; // a message unread this long stands out
   var NO_DEPARTMENTS = "通讯录里还没有部门:请管理员先导入通讯录。";
 
@@ -254,9 +253,9 @@
       select.appendChild(el("option", { value: name, text: name, selected: name === picked }));
     });
     if (!(reference.departments || []).length) {
-      showMessage("complaint-message", "warn", NO_DEPARTMENTS);
+      PA.showMessage("complaint-message", "warn", NO_DEPARTMENTS);
     } else if ($("complaint-message").textContent === NO_DEPARTMENTS) {
-      showMessage("complaint-message", "", "");
+      PA.showMessage("complaint-message", "", "");
     }
     if (results.length) renderResults(lastQuery);
   }
@@ -276,7 +275,7 @@
     if (!q) {
       lastQuery = "";
       results = [];
-      showMessage("search-message", "", "");
+      PA.showMessage("search-message", "", "");
       renderResults("");
       return;
     }
@@ -285,11 +284,11 @@
         if (seq !== searchSeq) return; // typed on since
         lastQuery = q;
         results = found;
-        showMessage("search-message", "", "");
+        PA.showMessage("search-message", "", "");
         renderResults(q);
       })
       .catch(function (failure) {
-        if (seq === searchSeq && failure.status !== 401) showMessage("search-message", "error", failure.message);
+        if (seq === searchSeq && failure.status !== 401) PA.showMessage("search-message", "error", failure.message);
       });
   }
 
@@ -335,7 +334,7 @@
   function choose(entry) {
     chosen = entry;
     markField($("message-to"), false);
-    showMessage("message-message", "", "");
+    PA.showMessage("message-message", "", "");
     renderChosen();
     $("message-caller").focus();
   }
@@ -361,7 +360,7 @@
     clearFields($("message-form"));
     if (!chosen) {
       markField($("message-to"), true);
-      showMessage("message-message", "error", "请先在左边查到要找的人,再点“留言”。");
+      PA.showMessage("message-message", "error", "请先在左边查到要找的人,再点“留言”。");
       $("search").focus();
       return;
     }
@@ -372,12 +371,12 @@
     var known = messages.map(function (m) { return m.id; });
     var button = $("message-submit");
     button.disabled = true;
-    showMessage("message-message", "", "正在记下……");
+    PA.showMessage("message-message", "", "正在记下……");
     PA.api("POST", "/api/switchboard/messages", body)
       .then(function (message) {
         var again = known.indexOf(message.id) >= 0;
         var said = reference && reference.lines.callback ? "对来电人说:" + reference.lines.callback : "";
-        showMessage("message-message", "ok", (again
+        PA.showMessage("message-message", "ok", (again
           ? "这条留言刚才已经记下了,没有重复登记。"
           : "已记下给 " + message.to_name + " 的留言。") + said);
         $("message-caller").value = "";
@@ -480,7 +479,7 @@
       $(id).setAttribute("aria-pressed", String($(id).getAttribute("data-lang") === code));
     });
     if (code === "en" || code === "ja") $("lang-other").value = "";
-    showMessage("language-message", "", "");
+    PA.showMessage("language-message", "", "");
     PA.api("GET", "/api/switchboard/language?lang=" + encodeURIComponent(code))
       .then(function (call) {
         if (languageShown !== code) return;
@@ -497,7 +496,7 @@
         call.speakers.forEach(function (entry) { list.appendChild(speakerRow(entry)); });
       })
       .catch(function (failure) {
-        if (failure.status !== 401) showMessage("language-message", "error", failure.message);
+        if (failure.status !== 401) PA.showMessage("language-message", "error", failure.message);
       });
   }
 
@@ -515,7 +514,7 @@
     $("language-result").hidden = true;
     $("language-close").hidden = true;
     $("lang-other").value = "";
-    showMessage("language-message", "", "");
+    PA.showMessage("language-message", "", "");
     ["lang-en", "lang-ja"].forEach(function (id) { $(id).setAttribute("aria-pressed", "false"); });
   }
 
@@ -530,15 +529,15 @@
     };
     if (!body.department) {
       markField($("complaint-department"), true);
-      showMessage("complaint-message", "error", "请选择转交的部门。");
+      PA.showMessage("complaint-message", "error", "请选择转交的部门。");
       return;
     }
     var button = $("complaint-submit");
     button.disabled = true;
-    showMessage("complaint-message", "", "正在登记……");
+    PA.showMessage("complaint-message", "", "正在登记……");
     PA.api("POST", "/api/switchboard/complaints", body)
       .then(function (complaint) {
-        showMessage("complaint-message", "ok", "已登记投诉 #" + complaint.id + ",转交" + complaint.department +
+        PA.showMessage("complaint-message", "ok", "已登记投诉 #" + complaint.id + ",转交" + complaint.department +
           ",请在" + when(complaint.due_at) + "前答复顾客;并报告" + complaint.department + "负责人。");
         $("complaint-caller").value = "";
         $("complaint-contact").value = "";
@@ -568,13 +567,13 @@
         if (seq !== complaintsSeq || all !== $("complaints-all").checked) return; // asked again since
         complaints = list;
         complaintsAt = Date.now();
-        showMessage("complaints-note", "", "");
+        PA.showMessage("complaints-note", "", "");
         renderComplaints();
         refreshAtNextDeadline();
       })
       .catch(function (failure) {
         if (seq !== complaintsSeq || failure.status === 401) return;
-        showMessage("complaints-note", "error", "无法读取投诉记录:" + failure.message);
+        PA.showMessage("complaints-note", "error", "无法读取投诉记录:" + failure.message);
         bookTimer = setTimeout(refreshComplaints, POLL_MS);
       });
   }
@@ -633,14 +632,14 @@
   function openDialog(complaint) {
     clearFields($("note-form"));
     $("note-text").value = "";
-    showMessage("note-message", "", "");
+    PA.showMessage("note-message", "", "");
     renderDialog(complaint);
     var dialog = $("complaint-dialog");
     if (!dialog.open) dialog.showModal();
     $("note-text").focus();
     PA.api("GET", "/api/switchboard/complaints/" + complaint.id)
       .then(function (fresh) { if (openComplaint && openComplaint.id === fresh.id) renderDialog(fresh); })
-      .catch(function (failure) { if (failure.status !== 401) showMessage("note-message", "error", failure.message); });
+      .catch(function (failure) { if (failure.status !== 401) PA.showMessage("note-message", "error", failure.message); });
   }
 
   function fact(term, value, className) {
@@ -688,13 +687,13 @@
     if ($("note-state").value) body.state = $("note-state").value;
     var button = $("note-submit");
     button.disabled = true;
-    showMessage("note-message", "", "正在记下……");
+    PA.showMessage("note-message", "", "正在记下……");
     PA.api("POST", "/api/switchboard/complaints/" + openComplaint.id + "/notes", body)
       .then(function (complaint) {
         $("note-text").value = "";
         $("note-state").value = "";
         renderDialog(complaint);
-        showMessage("note-message", "ok", "已记下跟进。现在:" + complaint.state_name + "。");
+        PA.showMessage("note-message", "ok", "已记下跟进。现在:" + complaint.state_name + "。");
         refreshComplaints();
       })
       .catch(function (failure) {
@@ -736,7 +735,7 @@
     $("page-link").href = "/#" + parts.map(function (p) {
       return p[0] + "=" + encodeURIComponent(p[1]);
     }).join("&");
-    showMessage("findperson-message", "", "");
+    PA.showMessage("findperson-message", "", "");
   }
 
   function checkPageLink(event) {
@@ -744,7 +743,7 @@
     if ($("fp-name").value.trim()) return;
     event.preventDefault();
     markField($("fp-name"), true);
-    showMessage("findperson-message", "error", "请先填写要找的人的姓名。");
+    PA.showMessage("findperson-message", "error", "请先填写要找的人的姓名。");
     $("fp-name").focus();
   }
 
@@ -753,7 +752,7 @@
   /* The service's sentence next to the form, the field it names marked; what was typed stays. */
   function fail(boxId, failure, fields) {
     if (failure.status === 401) return;
-    showMessage(boxId, "error", failure.message);
+    PA.showMessage(boxId, "error", failure.message);
     var id = fields[failure.field];
     if (id) { markField($(id), true); $(id).focus(); }
   }
@@ -766,16 +765,6 @@
 
   function clearFields(form) {
     Array.prototype.forEach.call(form.querySelectorAll(".invalid"), function (node) { markField(node, false); });
-  }
-
-  /* A sentence in a panel's notice; a success fades after a while, errors stay. */
-  function showMessage(id, kind, text) {
-    var box = $(id);
-    box.textContent = text;
-    box.className = "notice" + (kind ? " " + kind : "");
-    if (kind === "ok") {
-      setTimeout(function () { if (box.textContent === text) showMessage(id, "", ""); }, OK_MESSAGE_MS);
-    }
   }
 
   // -- add-ons -------------------------------------------------------------------------------------

@@ -13,13 +13,12 @@ live feeds tell the pages to fetch again, and carry nothing of the content.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from daemon.accounts import normalize_name
+from daemon.spreadsheet import spreadsheet_csv
 from daemon.store import Store
 from daemon.store.book import ComplaintRecord, MessageRecord, NoteRecord
 from daemon.switchboard.book import (
@@ -52,7 +51,6 @@ __all__ = ["BookDesk"]
 DAY = 86400.0
 BOOK_ROLES = frozenset({Role.ANNOUNCER, Role.SUPERVISOR})
 """The desk: takes messages, records complaints and follows every one up."""
-_CSV_FORMULA = ("=", "+", "-", "@")  # a spreadsheet would run such a cell
 
 
 class BookDesk:
@@ -185,18 +183,16 @@ class BookDesk:
         """Every complaint with its notes as CSV (UTF-8 with BOM, as Excel on a Chinese PC
         opens it); a cell a spreadsheet would run as a formula starts with '."""
         views = self._complaints(user, self.store.complaints(limit=100_000), address)
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(["编号", "登记时间", "登记人", "来电人", "联系方式", "投诉内容", "部门",
-                         "状态", "答复期限", "最迟期限", "是否超时", "跟进记录"])  # fmt: skip
+        header = ["编号", "登记时间", "登记人", "来电人", "联系方式", "投诉内容", "部门", "状态",
+                  "答复期限", "最迟期限", "是否超时", "跟进记录"]  # fmt: skip
+        rows = []
         for v in views:
             notes = "\n".join(f"{_local(n.at)} {n.by}:{n.text}" for n in v.notes)
             late = {"overdue": "已超时", "late": "已超过最迟期限"}.get(v.standing, "")
-            row = [v.id, _local(v.created_at), v.created_by, v.caller, v.contact or "", v.what,
-                   v.department, v.state_name, _local(v.due_at), _local(v.limit_at), late,
-                   notes]  # fmt: skip
-            writer.writerow([_cell(x) for x in row])
-        return "\ufeff".encode() + out.getvalue().encode("utf-8")
+            rows.append([v.id, _local(v.created_at), v.created_by, v.caller, v.contact or "",
+                         v.what, v.department, v.state_name, _local(v.due_at),
+                         _local(v.limit_at), late, notes])  # fmt: skip
+        return spreadsheet_csv(header, rows)
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -290,8 +286,3 @@ def _iso(at: float, zone: ZoneInfo) -> str:
 def _local(iso: str) -> str:
     """2026-11-23T10:00:00+08:00 as a spreadsheet shows a time: 2026-11-23 10:00."""
     return iso[:16].replace("T", " ")
-
-
-def _cell(value: object) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(_CSV_FORMULA) else text

@@ -15,8 +15,6 @@ an emergency, other cuts; nothing comes from the schedule.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
@@ -34,6 +32,7 @@ from daemon.reports import (
     local_day,
     totals,
 )
+from daemon.spreadsheet import spreadsheet_csv
 from daemon.store import Store
 from daemon.views import (
     CampaignDayView,
@@ -55,7 +54,6 @@ REPORT_ROLES = frozenset({Role.MARKETING, Role.PLANNER, Role.SUPERVISOR})
 DEFAULT_DAYS = 7  # the range when none is given: the week to today
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _LABELS = {"from": "开始日期", "to": "结束日期"}
-_CSV_FORMULA = ("=", "+", "-", "@")  # a spreadsheet would run such a cell
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_-]")
 _HEADER = ["日期", "编号", "促销广播", "完整播出(次)", "被紧急广播打断(次)", "其他中断(次)",
            "播出时间", "被紧急广播打断的时间", "其他中断的时间"]  # fmt: skip
@@ -119,17 +117,12 @@ class ReportsDesk:
         Chinese Windows PC opens it), CRLF; a cell a spreadsheet would run as a formula
         starts with '."""
         report = self.plays(user, first, last, campaign)
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(_HEADER)
-        for r in report.rows:
-            row = [r.date, r.campaign, r.title, r.plays, r.cut_by_emergency, r.cut_other,
-                   " ".join(r.times), " ".join(r.cut_by_emergency_times),
-                   " ".join(r.cut_other_times)]  # fmt: skip
-            writer.writerow([_cell(x) for x in row])
+        rows = [[r.date, r.campaign, r.title, r.plays, r.cut_by_emergency, r.cut_other,
+                 " ".join(r.times), " ".join(r.cut_by_emergency_times),
+                 " ".join(r.cut_other_times)] for r in report.rows]  # fmt: skip
         which = _SAFE_NAME.sub("", report.campaign or "")
         name = "-".join(x for x in ("plays", which, report.first, report.last) if x)
-        return ReportFile(f"{name}.csv", "\ufeff".encode() + out.getvalue().encode("utf-8"))
+        return ReportFile(f"{name}.csv", spreadsheet_csv(_HEADER, rows))
 
     def _range(self, first: str | None, last: str | None, zone: ZoneInfo) -> tuple[date, date]:
         end = _day("to", last) if last else local_day(self._clock(), zone)
@@ -197,8 +190,3 @@ def _play_view(p: Play, zone: ZoneInfo) -> PlayView:
         p.campaign, p.title, p.day.isoformat(), format_local(p.start, zone),
         format_local(p.end, zone), round(p.end - p.start, 3), p.outcome.value, p.reason,
     )  # fmt: skip
-
-
-def _cell(value: object) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(_CSV_FORMULA) else text

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from daemon.catalog.problems import Problem
+from daemon.spreadsheet import FORMULA_START
 from daemon.switchboard.hours import DutyWindow, format_hours, parse_hours
 from daemon.switchboard.people import (
     LANGUAGE_NAMES,
@@ -61,7 +62,6 @@ _HEADER = {alias.casefold(): key for key, aliases in COLUMNS.items() for alias i
 _YES = {"是", "y", "yes", "true", "1", "内部", "仅内部", "√", "✓", "x"}
 _NO = {"", "否", "n", "no", "false", "0", "公开", "×"}
 _SPLIT_RE = re.compile(rf"[{re.escape(LIST_SEPARATORS)}\s]+")
-_FORMULA = ("=", "+", "-", "@")
 _SHOWN_LANGUAGE = {code: names[0] for code, names in LANGUAGE_NAMES.items()}
 _SAVE_AS_UTF8 = 'save it from Excel as "CSV UTF-8 (逗号分隔)" and import it again'
 
@@ -138,7 +138,7 @@ class _Row:
             self.bad(key, f"at most {longest} characters", f"{len(value)} characters")
         elif any(unicodedata.category(ch) == "Cc" for ch in value):
             self.bad(key, "text on one line", f"{_shown(value)}, with a control character")
-        elif value.startswith(_FORMULA):
+        elif value.startswith(FORMULA_START):
             self.bad(
                 key,
                 "text not starting with = + - or @",

@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
+from daemon.spreadsheet import FORMULA_START
 from daemon.switchboard.hours import MAX_WINDOWS, DutyWindow
 
 MAX_NAME = 20
@@ -48,7 +49,6 @@ _LANGUAGE_ALIASES = {
 _CODE_RE = re.compile(r"[a-z]{2,3}")
 _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _EXTENSION_RE = re.compile(r"[0-9]{2,8}")
-_FORMULA_START = ("=", "+", "-", "@")  # a spreadsheet would run the cell as a formula
 LIST_SEPARATORS = "、,，;；/"
 """Characters that separate the items of a list (duties, languages) in one text, as
 white space (spaces, line breaks) does."""
@@ -73,7 +73,7 @@ def _text(what: str, value: str, longest: int, *, empty: bool = False) -> None:
         raise ValueError(f"{what} must be 1-{longest} characters, no spaces around: {value!r}")
     if any(unicodedata.category(ch) == "Cc" for ch in value):
         raise ValueError(f"{what} must not hold control characters or line breaks: {value!r}")
-    if value.startswith(_FORMULA_START):
+    if value.startswith(FORMULA_START):
         raise ValueError(f"{what} must not start with = + - or @: {value!r}")
 
 

@@ -14,10 +14,10 @@ live feeds tell the pages to fetch again, and carry nothing of the content.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from daemon.accounts import normalize_name
+from daemon.recurrence import local_iso
 from daemon.spreadsheet import spreadsheet_csv
 from daemon.store import Store
 from daemon.store.book import ComplaintRecord, MessageRecord, NoteRecord
@@ -236,8 +236,8 @@ class BookDesk:
         unread = None if r.read_at is not None else max(0, int(now - r.taken_at))
         return MessageView(
             r.id, r.to_id, r.to_name, r.extension, r.caller, r.number, r.text,
-            _iso(r.taken_at, zone), r.taken_by,
-            None if r.read_at is None else _iso(r.read_at, zone), unread,
+            local_iso(r.taken_at, zone), r.taken_by,
+            None if r.read_at is None else local_iso(r.read_at, zone), unread,
         )  # fmt: skip
 
 
@@ -270,17 +270,13 @@ def _complaint_view(
 ) -> ComplaintView:
     state = ComplaintState(r.state)
     stands, late = standing(state, r.due_at, r.limit_at, now)
-    shown_notes = tuple(NoteView(_iso(n.at, zone), n.by, n.text, n.state) for n in notes)
+    shown_notes = tuple(NoteView(local_iso(n.at, zone), n.by, n.text, n.state) for n in notes)
     return ComplaintView(
         r.id, r.caller, r.contact if may_see else None, not may_see and bool(r.contact),
-        r.what, r.department, r.state, STATE_NAMES[state], _iso(r.created_at, zone),
-        r.created_by, _iso(r.due_at, zone), _iso(r.limit_at, zone), stands.value, int(late),
-        shown_notes,
+        r.what, r.department, r.state, STATE_NAMES[state], local_iso(r.created_at, zone),
+        r.created_by, local_iso(r.due_at, zone), local_iso(r.limit_at, zone), stands.value,
+        int(late), shown_notes,
     )  # fmt: skip
-
-
-def _iso(at: float, zone: ZoneInfo) -> str:
-    return datetime.fromtimestamp(at, zone).isoformat(timespec="seconds")
 
 
 def _local(iso: str) -> str:

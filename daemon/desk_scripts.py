@@ -27,6 +27,7 @@ from daemon.library import (
     script_text,
     write_script,
 )
+from daemon.recurrence import local_iso
 from daemon.script_workflow import (
     STATE_NAMES,
     DraftState,
@@ -211,13 +212,13 @@ class ScriptsDesk:
     def _view(self, r: VersionRecord) -> ScriptVersionView:
         zone = self._zone()
         steps = tuple(
-            ScriptStepView(_iso(e.at, zone), e.by, e.action, e.state, e.reason)
+            ScriptStepView(local_iso(e.at, zone), e.by, e.action, e.state, e.reason)
             for e in self.store.script_history(r.id)
         )
         return ScriptVersionView(
             r.id, r.script_id, r.version, r.kind, str(r.fields.get("title", "")), r.state,
-            STATE_NAMES[DraftState(r.state)], r.fields, r.author, _iso(r.created_at, zone),
-            _iso(r.updated_at, zone), r.submitted_by, _iso_or_none(r.submitted_at, zone),
+            STATE_NAMES[DraftState(r.state)], r.fields, r.author, local_iso(r.created_at, zone),
+            local_iso(r.updated_at, zone), r.submitted_by, _iso_or_none(r.submitted_at, zone),
             r.decided_by, _iso_or_none(r.decided_at, zone), r.reason, steps,
         )  # fmt: skip
 
@@ -245,9 +246,5 @@ def _moved() -> Conflict:
     return Conflict("moved_meanwhile", "这份广播稿刚被别人改过:请刷新后再看。")
 
 
-def _iso(at: float, zone: ZoneInfo) -> str:
-    return datetime.fromtimestamp(at, zone).isoformat(timespec="seconds")
-
-
 def _iso_or_none(at: float | None, zone: ZoneInfo) -> str | None:
-    return None if at is None else _iso(at, zone)
+    return None if at is None else local_iso(at, zone)

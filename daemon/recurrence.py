@@ -94,3 +94,8 @@ def to_local(instant: Instant, zone: ZoneInfo) -> datetime:
 def format_local(instant: Instant, zone: ZoneInfo) -> str:
     """ISO 8601 with the store's UTC offset, to the millisecond: 2026-11-23T10:00:00.000+08:00."""
     return to_local(round(instant, 3), zone).isoformat(timespec="milliseconds")
+
+
+def local_iso(instant: Instant, zone: ZoneInfo) -> str:
+    """The same to the second, for records people keep (2026-11-23T10:00:00+08:00)."""
+    return to_local(instant, zone).isoformat(timespec="seconds")

@@ -13,19 +13,19 @@ events to the follower thread), call by call, with time.perf_counter_ns() just a
 The day: the example store (mall-pa.toml, 2026-11-23, media from `make media`) with each
 daypart's playlist replaced by 2,000 entries drawn (seeded) from real recorded music: with
 `--music real` (the default) the ten songs of Debian's extremetuxracer-data (Ogg Vorbis,
-nine at 44.1 kHz, one at 48 kHz: every block resampled; bench/service_store.py installs
-the package), with `--music example` the example store's 16 songs (48 kHz, as before),
-each entry a Track of its own (its own Path), as a 2,000-line playlist loads: the daytime
+nine at 44.1 kHz, one at 48 kHz: every block resampled; bench/service_store.py installs the
+package), with `--music example` the example store's 16 songs (48 kHz, as before), each
+entry a Track of its own (its own Path), as a 2,000-line playlist loads: the daytime
 daypart sequential, the evening one shuffled; the store's fixed scripts, campaigns, stings,
 opening and closing songs as they are. Pages (four kinds, one every 15 minutes, the lost
 child urgent) and emergencies with their clears (13:10, 15:02, 19:40) are rendered and
-measured at set-up, as the desk does before it submits, and submitted during the run by a
-driver thread, each once the audio clock has reached its time (the sink opens a gate for
-it): during the run that thread only calls `Live.submit`, like a phone. Everything else
-runs as in production: `Live` with the media cache's `known` as its measure, its follower
-thread (mirror, forecast, preloader), its decode thread and two of the event subscribers
-daemon/service.py
-gives it, the timeline file and the event log (here into a temporary folder).
+measured at set-up, as the desk does before it submits (and the scripts library reloads
+twice, a `Reschedule` each), and submitted during the run by a driver thread, each once the
+audio clock has reached its time (the sink opens a gate for it): during the run that thread
+only calls `Live.submit`, like a phone. Everything else runs as in production: `Live` with
+the media cache's `known` as its measure, its follower thread (mirror, forecast,
+preloader), its decode thread and two of the event subscribers daemon/service.py gives it,
+the timeline file and the event log (here into a temporary folder).
 
 Two series, in one run:
 - unpaced: a sink calling pull(480) in a loop as fast as the CPU allows, from one thread
@@ -144,6 +144,7 @@ from daemon.model import (  # noqa: E402
     Instant,
     Item,
     ItemKind,
+    Reschedule,
     ScheduledCommand,
     Source,
     Track,
@@ -177,6 +178,7 @@ EMERGENCIES = (  # (script, from, cleared at), store-local
     ("fire-evacuation", "15:02:00", "15:06:30"),
     ("fire-evacuation", "19:40:00", "19:43:00"),
 )
+RELOADS = ("12:30:00", "16:20:00")  # the scripts library reloaded (a `Reschedule`), store-local
 OWN = "mostly the callback's own CPU"
 GIL = "mostly our other threads running meanwhile (the GIL)"
 PREEMPTED = "preempted by the OS, none of our threads running most of the time"
@@ -269,6 +271,17 @@ def commands(
     presets = emergency_presets(example.catalog, speaker)
     measure = example.media.analysis
     return what_if.commands(path, DAY, example.plan.zone, presets, speaker, measure=measure)
+
+
+def reloads(plan: DayPlan) -> list[ScheduledCommand]:
+    """The library reloaded at `RELOADS` (the same scripts, as after a hand edit of one)."""
+    return [
+        ScheduledCommand(
+            local_instant(DAY, clock.fromisoformat(at), plan.zone),
+            Reschedule(plan.fixed, plan.campaigns),
+        )
+        for at in RELOADS
+    ]
 
 
 # -- what else happens, on every thread -------------------------------------------------------
@@ -1112,7 +1125,8 @@ def measure(args: argparse.Namespace) -> dict[str, str]:
     paced_from = local_instant(DAY, PACED_FROM, zone)
     with tempfile.TemporaryDirectory(prefix="callback-worst-") as scratch:
         folder = Path(scratch)
-        day_cmds = commands(example, day_events(), folder, "day")
+        day_cmds = commands(example, day_events(), folder, "day") + reloads(plan)
+        day_cmds.sort(key=lambda c: c.at)
         paced_cmds = commands(example, paced_events(), folder, "paced")
         flat = play(example, plan, day_cmds, begin, end, folder / "unpaced", paced=False)
         paced = play(
@@ -1128,7 +1142,8 @@ def measure(args: argparse.Namespace) -> dict[str, str]:
         "Track of its own): daytime sequential to 14:00, evening shuffled; its fixed "
         "scripts, campaigns, stings, opening and closing songs; a page every 15 minutes "
         "(customer, staff, lost child urgent, vehicle), emergencies at 13:10, 15:02 and "
-        "19:40 with their clears, submitted by a driver thread",
+        f"19:40 with their clears, the scripts library reloaded at {' and '.join(RELOADS)} "
+        "(a Reschedule), submitted by a driver thread",
     }
     mine: dict[str, float] = {}  # the worst callback whose time went to our own process
     for name, series in (("unpaced", flat), ("paced", paced)):

@@ -301,8 +301,11 @@ class Engine:
         self._asrun.ended(item, self._started, now, interrupted)
         if item.kind is ItemKind.MUSIC:
             self._queue.song_ended()
-        if interrupted and item.kind is ItemKind.ANNOUNCEMENT and item.insert is not None:
-            self._queue.requeue(item.insert)
+        elif item.kind is ItemKind.ANNOUNCEMENT and item.insert is not None:
+            if interrupted:
+                self._queue.requeue(item.insert)
+            elif item.source is Source.FIXED:
+                self._queue.slot_aired(item.insert)
         return item, interrupted
 
     def _emit(self, event: Event) -> None:

@@ -53,6 +53,7 @@ class InsertQueue:
         )
         self._future = deque(sorted(plan.fixed, key=lambda s: policy.fixed_insert(s).seq))
         self._pending: list[Insert] = []
+        self._done: set[tuple[str, Instant | None]] = set()  # (script, due) of slots aired
         self._arrivals = 0
 
     # -- pages -----------------------------------------------------------------------------
@@ -142,6 +143,10 @@ class InsertQueue:
             released.append(insert)
         return released
 
+    def slot_aired(self, insert: Insert) -> None:
+        """A fixed slot's announcement aired in full: a new schedule does not air it again."""
+        self._done.add((insert.ref, insert.due_at))
+
     def drop_fixed(self) -> list[Insert]:
         """Closing (B16): every fixed slot, waiting or still to come, is dropped; returns them."""
         dropped = [i for i in self._pending if i.source is Source.FIXED]
@@ -163,23 +168,18 @@ class InsertQueue:
 
     # -- the library changed ---------------------------------------------------------------
 
-    def reschedule(self, now: Instant, plan: DayPlan, aired: Sequence[AsRunEntry]) -> None:
-        """`plan`'s fixed slots and campaigns from now on (the day's as-run log so far in
-        `aired`). Campaign counters are the log's, as after a restart, and a calm after an
-        emergency goes on. A slot aired counts as aired; one still to air, or waiting for a
-        break, stays if the new plan has it (its new version airs); the new plan's slots
-        already past are not aired late. Waiting announcements of scripts the new plan no
-        longer has are dropped; pages stay."""
-        calm = self._campaigns.calm_until
+    def reschedule(self, now: Instant, plan: DayPlan) -> None:
+        """`plan`'s fixed slots and campaigns from now on. Campaign counters go on
+        (`CampaignBook.replan`), as does a calm after an emergency. A slot aired counts as
+        aired; one still to air, or waiting for a break, stays if the new plan has it (its
+        new version airs); the new plan's slots already past are not aired late. Waiting
+        announcements of scripts the new plan no longer has are dropped; pages stay. Runs on
+        the audio thread: no pass over the day's log, only over the plan."""
         self._plan = plan
-        self._campaigns = policy.CampaignBook(
-            plan.campaigns, plan.opening, plan.calm_after_emergency, plan.campaign_min_gap
-        )
-        self._campaigns.restore(aired)
-        self._campaigns.calm_until = max(calm, self._campaigns.calm_until)
+        self._campaigns.replan(plan.campaigns)
         slots = {(s.script.id, s.due): s for s in plan.fixed}
         campaigns = {c.script.id for c in plan.campaigns}
-        done = _aired_slots(aired)
+        done = set(self._done)
         waiting = {(s.script.id, s.due) for s in self._future}
         pending: list[Insert] = []
         for insert in self._pending:
@@ -206,7 +206,7 @@ class InsertQueue:
     ) -> list[Insert]:
         """Rebuild from the day's as-run log and the pages not yet aired; returns the slots
         missed while the service was down, for the engine to log as skipped."""
-        done = _aired_slots(aired)
+        done = self._done = _aired_slots(aired)
         cut = {(e.ref, e.due_at) for e in aired if e.source is Source.FIXED and e.interrupted}
         missed: list[Insert] = []
         kept: deque[FixedSlot] = deque()

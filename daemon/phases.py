@@ -191,7 +191,7 @@ class Phases:
     def reschedule(self, now: Instant, plan: DayPlan) -> None:
         """The same day with the library's new fixed slots and campaigns (a `Reschedule`)."""
         self.plan = plan
-        self.queue.reschedule(now, plan, self.asrun.timeline)
+        self.queue.reschedule(now, plan)
 
     def restore(self, now: Instant, recovery: Recovery) -> None:
         """Take up the day at `now` from the durable log (see `Engine.restore`)."""

@@ -137,6 +137,7 @@ class CampaignBook:
         self._campaigns = list(campaigns)
         self._opening = opening
         self._tally = {c.script.id: _Tally() for c in campaigns}
+        self._songs = 0  # songs ended today
         self._calm = calm
         self._gap = gap
         self.calm_until: Instant = float("-inf")  # no campaign is due before this instant
@@ -152,8 +153,19 @@ class CampaignBook:
         return now < self.calm_until or (self._gap > 0 and now < self.last_start + self._gap)
 
     def song_ended(self) -> None:
+        self._songs += 1
         for tally in self._tally.values():
             tally.songs_since += 1
+
+    def replan(self, campaigns: Sequence[Campaign]) -> None:
+        """The library changed: `campaigns` from now on, in O(campaigns) (this runs on the
+        audio thread). Each campaign's plays today, its share, songs and time since it last
+        aired go on, whatever changed in its script (a new version of an approved one counts
+        the old one's plays against its cap); one new to the day counts from opening, with no
+        share yet (it competes from now on). The calm and the gap go on."""
+        self._campaigns = list(campaigns)
+        for campaign in campaigns:
+            self._tally.setdefault(campaign.script.id, _Tally(songs_since=self._songs))
 
     def aired(self, campaign_id: str, now: Instant) -> None:
         """A campaign announcement started at `now`: it counts as a play, and is shared out

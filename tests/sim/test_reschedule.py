@@ -4,8 +4,17 @@ after a restart. The timeline is the oracle."""
 
 from __future__ import annotations
 
+from daemon.drivers.playout import Playout
 from daemon.drivers.simulate import simulate
-from daemon.model import AsRunEntry, DayPlan, ItemKind, Reschedule, ScheduledCommand, Source
+from daemon.model import (
+    AsRunEntry,
+    DayPlan,
+    ItemKind,
+    Recovery,
+    Reschedule,
+    ScheduledCommand,
+    Source,
+)
 from tests.factory import PlanSpec, at, campaign_script, fixed_script, make_plan
 from tests.invariants import violations
 
@@ -69,3 +78,21 @@ def test_the_same_schedule_again_changes_nothing() -> None:
     plain = [(e.kind, e.source, e.ref, e.start) for e in simulate(day)]
     again = [(e.kind, e.source, e.ref, e.start) for e in simulate(day, same)]
     assert again == plain
+
+
+def test_after_a_restart_a_new_schedule_still_counts_the_plays_before_it() -> None:
+    """The engine's own log starts at the restart; the counters came from the durable log."""
+    before = plan((SALE,), (NOTICE,))
+    after = plan((SALE, LUNCH), (NOTICE, SECURITY))
+    day = simulate(before)
+    boundary = next(e.end for e in day if e.kind is ItemKind.MUSIC and e.end > at(before, "13:00"))
+    change = ScheduledCommand(at(before, "13:30"), Reschedule(after.fixed, after.campaigns))
+    log = tuple(e for e in day if e.end <= boundary)
+    playout = Playout(before, [change], start=boundary, recovery=Recovery(log))
+    playout.run_until(before.day_end)
+    playout.finish(before.day_end)
+    timeline = [*log, *playout.timeline]
+    sales = [e for e in announcements(timeline, Source.CAMPAIGN) if e.ref == "sale"]
+    assert len(sales) == 10  # the cap counts the plays before the restart
+    notices = [e.due_at for e in announcements(timeline, Source.FIXED) if e.ref == "notice"]
+    assert sorted(notices) == [at(before, t) for t in ("11:00", "15:00", "19:00")]  # once each

@@ -9,7 +9,15 @@ from pydantic import AfterValidator, Field
 
 from api.schemas import RequestBody, ResponseBody, encodable
 
-__all__ = ["RejectIn", "ScriptIn", "ScriptStepOut", "ScriptVersionOut"]
+__all__ = [
+    "LossOut",
+    "PreviewDayOut",
+    "PreviewOut",
+    "RejectIn",
+    "ScriptIn",
+    "ScriptStepOut",
+    "ScriptVersionOut",
+]
 
 _Clean = AfterValidator(encodable)
 Short = Annotated[str, Field(max_length=100), _Clean]
@@ -75,3 +83,39 @@ class ScriptVersionOut(ResponseBody):
     decided_at: str | None
     reason: str
     history: list[ScriptStepOut]
+
+
+class LossOut(ResponseBody):
+    script_id: str
+    title: str
+    without: int
+    with_it: int
+
+
+class PreviewDayOut(ResponseBody):
+    day: str
+    weekday: str
+    asked: int
+    airs: int
+    held: Literal["off", "none", "short", "full"]
+    times: list[str]
+    losses: list[LossOut]
+    note: str
+
+
+class PreviewOut(ResponseBody):
+    """The version simulated over its dates with the current schedule (B5, B6)."""
+
+    version_id: int
+    script_id: str
+    title: str
+    kind: str
+    days: list[PreviewDayOut]
+    more_days: int
+    pages: str
+    asked: int
+    airs: int
+    short_days: int
+    losses: list[LossOut]
+    warnings: list[str]
+    audio: bool

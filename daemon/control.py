@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 from daemon.views import (
@@ -30,6 +31,7 @@ from daemon.views import (
     PagingForm,
     PlaysReport,
     PresetView,
+    PreviewView,
     RecordingIn,
     ReferenceView,
     ReportFile,
@@ -43,6 +45,7 @@ __all__ = [
     "BookControl",
     "Control",
     "Feed",
+    "PreviewsControl",
     "ReportsControl",
     "ScriptsControl",
     "SwitchboardControl",
@@ -154,6 +157,11 @@ class Control(Protocol):
     @property
     def scripts(self) -> ScriptsControl:
         """Marketing's scripts on their way to the library, and the planners' decisions."""
+        ...
+
+    @property
+    def previews(self) -> PreviewsControl:
+        """A script version simulated over its dates before approval, and heard."""
         ...
 
     # -- reports ------------------------------------------------------------------------------
@@ -308,4 +316,20 @@ class ScriptsControl(Protocol):
 
     def retire(self, user: User, version_id: int, address: str) -> ScriptVersionView:
         """Take an approved script out of the library."""
+        ...
+
+
+class PreviewsControl(Protocol):
+    """B5, B6: how a script version would air with the current schedule, before approval.
+    Reads only. Raises NotFound, BadFile (the version has problems), Unavailable (no
+    previews on this service)."""
+
+    def preview(self, user: User, version_id: int) -> PreviewView:
+        """Each day of its dates from today (at most 62): plays asked for and aired, when,
+        and what other campaigns lose; with the store's typical pages."""
+        ...
+
+    def listen(self, user: User, version_id: int) -> Path:
+        """A WAV file of the break of its first play, with the music either side. Raises
+        Conflict (`never_airs`)."""
         ...

@@ -19,6 +19,7 @@ from pathlib import Path
 from daemon.accounts import Accounts
 from daemon.desk_book import BookDesk
 from daemon.desk_emergency import EmergencyDesk
+from daemon.desk_preview import PreviewDesk
 from daemon.desk_reports import ReportsDesk
 from daemon.desk_scripts import ScriptsDesk
 from daemon.desk_switchboard import SwitchboardDesk
@@ -40,6 +41,7 @@ from daemon.feeds import Broadcast, EventFeed
 from daemon.model import Cancel, Command, ItemKind, Page, Script, Track
 from daemon.paging import Measure, make_page, preview
 from daemon.policy import QUEUE_FULL
+from daemon.preview import Previewer
 from daemon.recurrence import format_local
 from daemon.speech.audio import Audio
 from daemon.speech.recording import RecordingRefused, decode_recording
@@ -86,6 +88,7 @@ class DeskSettings:
     deadlines: Deadlines = field(default_factory=Deadlines)  # complaints: due, then late (S8)
     library: Path | None = None  # the scripts library approval writes into (B6); None: none
     script_names: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # config zones, dayparts
+    campaign_min_gap_minutes: float = 0.0  # the config's [breaks], which scripts must respect
 
 
 class Desk:
@@ -99,7 +102,9 @@ class Desk:
         measure: Measure | None = None,
         settings: DeskSettings = DeskSettings(),
         clock: Callable[[], float] = time.time,
+        previewer: Previewer | None = None,
     ) -> None:
+        """`previewer`: plans and simulates days for the scripts' previews (None: none)."""
         self.station, self.store, self.accounts = station, store, accounts
         self.speaker, self._presets, self._measure = speaker, presets, measure
         self.settings, self._clock = settings, clock
@@ -117,7 +122,8 @@ class Desk:
         self.reports = ReportsDesk(store, clock, zone, lambda: {
             c.script.id: c.script.title for c in self.station.plan.campaigns})  # fmt: skip
         self.scripts = ScriptsDesk(store, settings.library, lambda: settings.script_names,
-                                   clock, zone)  # fmt: skip
+                                   clock, zone, settings.campaign_min_gap_minutes)  # fmt: skip
+        self.previews = PreviewDesk(store, self.scripts, previewer, clock, zone)
         station.subscribe(self._publish)
 
     # -- accounts ----------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from daemon.library import (
     script_text,
     write_script,
 )
+from daemon.model import Script
 from daemon.recurrence import local_iso
 from daemon.script_workflow import (
     STATE_NAMES,
@@ -72,11 +73,13 @@ class ScriptsDesk:
         names: Callable[[], tuple[tuple[str, ...], tuple[str, ...]]],
         clock: Callable[[], float],
         zone: Callable[[], ZoneInfo],
+        min_gap_minutes: float = 0.0,
     ) -> None:
         """`library`: the folder approval writes into (None: approval is refused);
-        `names()`: the config's (zones, dayparts), which scripts may name."""
+        `names()`: the config's (zones, dayparts), which scripts may name; `min_gap_minutes`:
+        the config's least time between two campaign announcements."""
         self.store, self.library, self._names = store, library, names
-        self._clock, self._zone = clock, zone
+        self._clock, self._zone, self._min_gap = clock, zone, min_gap_minutes
 
     def versions(self, user: User, state: str | None = None) -> list[ScriptVersionView]:
         if state is not None and state not in STATE_NAMES:
@@ -154,10 +157,20 @@ class ScriptsDesk:
         remove_script(file_for(library, record.script_id))
         return moved
 
+    def candidate(self, version_id: int) -> tuple[VersionRecord, Script]:
+        """The version and the script it makes (for a preview). Raises NotFound, BadFile."""
+        record = self._record(version_id)
+        return record, self._script(record.fields)[1]
+
     # -- helpers -----------------------------------------------------------------------------
 
     def _checked(self, fields: dict[str, Any]) -> dict[str, Any]:
         """The fields without empty ones, checked as the library loader reads them."""
+        return self._script(fields)[0]
+
+    def _script(self, fields: dict[str, Any]) -> tuple[dict[str, Any], Script]:
+        """(the fields without empty ones, the script they make), checked as the library
+        loader reads them, and against what the day can hold; else BadFile."""
         kind = fields.get("kind")
         if kind not in KINDS:
             raise Refused("bad_kind", "广播稿类型只能是 campaign(活动)或 fixed(定时)。", "kind")
@@ -174,10 +187,17 @@ class ScriptsDesk:
             found = script.valid_until.isoformat()
             problems.append(Problem(Path("script"), "valid_until", f"today ({today}) or later",
                                     found, "a campaign that has ended cannot air"))  # fmt: skip
+        gap = self._min_gap
+        if script is not None and script.every_minutes is not None and script.every_minutes < gap:
+            problems.append(Problem(
+                Path("script"), "every_minutes", f"at least {gap:g} (minutes)",
+                f"{script.every_minutes:g}", f"two campaign announcements are at least {gap:g} "
+                "minutes apart ([breaks] campaign_min_gap_minutes): the day cannot hold more",
+            ))  # fmt: skip
         if problems or script is None:
             shown = tuple(ProblemView(p.where, p.expected, p.found, p.hint) for p in problems)
             raise BadFile("bad_script", f"广播稿有 {len(shown)} 处要改,没有保存。", shown)
-        return clean
+        return clean, script
 
     def _library(self) -> Path:
         if self.library is None:

@@ -39,6 +39,7 @@ from daemon.desk import Desk, DeskSettings
 from daemon.drivers.days import Days
 from daemon.drivers.live import Live
 from daemon.notify import Notifier
+from daemon.preview import Previewer
 from daemon.recorder import Recorder
 from daemon.service_log import EventLog, OnAirStatus
 from daemon.speech.speaker import open_speaker
@@ -87,12 +88,15 @@ class Service:
             presets = emergency_presets(self.catalog, speaker)
             days = Days(self.catalog, speaker, sink, store, presets, self._clock)
             accounts = Accounts(store, clock=self._clock)
+            settings = DeskSettings(
+                config.service.pages_per_minute, store_name=config.store.name,
+                morning_until=config.morning_until, deadlines=config.deadlines,
+                library=config.scripts_dir, script_names=_script_names(config),
+                campaign_min_gap_minutes=config.breaks.campaign_min_gap_minutes,
+            )  # fmt: skip
+            previewer = Previewer(lambda: days.catalog, speaker, config.state_dir / "previews")
             desk = Desk(days, store, accounts, speaker, presets, self.catalog.media.analysis,
-                        DeskSettings(config.service.pages_per_minute, store_name=config.store.name,
-                                     morning_until=config.morning_until,
-                                     deadlines=config.deadlines, library=config.scripts_dir,
-                                     script_names=_script_names(config)),
-                        self._clock)  # fmt: skip
+                        settings, self._clock, previewer)  # fmt: skip
             if config.directory_seed is not None:
                 taken, said = desk.switchboard.seed(config.directory_seed)
                 if said:

@@ -20,7 +20,13 @@ from daemon.views_reports import (
     PlayView,
     ReportFile,
 )
-from daemon.views_scripts import ScriptStepView, ScriptVersionView
+from daemon.views_scripts import (
+    LossView,
+    PreviewDayView,
+    PreviewView,
+    ScriptStepView,
+    ScriptVersionView,
+)
 from daemon.views_switchboard import (
     ComplaintIn,
     ComplaintView,
@@ -54,6 +60,7 @@ __all__ = [
     "GreetingView",
     "Health",
     "LoginRefused",
+    "LossView",
     "MessageIn",
     "MessageView",
     "NotFound",
@@ -68,6 +75,8 @@ __all__ = [
     "PlayView",
     "PlaysReport",
     "PresetView",
+    "PreviewDayView",
+    "PreviewView",
     "ProblemView",
     "RecordingIn",
     "ReferenceView",

@@ -12,10 +12,11 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import FileResponse
 
 from api.deps import Address, ControlDep, require
 from api.schemas import errors
-from api.schemas_scripts import RejectIn, ScriptIn, ScriptVersionOut
+from api.schemas_scripts import PreviewOut, RejectIn, ScriptIn, ScriptVersionOut
 from daemon.views import Role, User
 
 __all__ = ["router"]
@@ -91,3 +92,23 @@ def retire(
 ) -> ScriptVersionOut:
     """Take an approved script out of the library."""
     return ScriptVersionOut.model_validate(control.scripts.retire(user, version_id, address))
+
+
+@router.get("/{version_id}/preview", responses=errors(401, 403, 404, 422, 503))
+def preview(version_id: VersionId, user: Reader, control: ControlDep) -> PreviewOut:
+    """Each day of its dates from today (at most 62) simulated with the current schedule and
+    the store's typical pages: the plays it asks for and would air, when, and what the other
+    campaigns would lose; `warnings` says what the days cannot hold. Reads only."""
+    return PreviewOut.model_validate(control.previews.preview(user, version_id))
+
+
+@router.get(
+    "/{version_id}/preview.wav",
+    response_class=FileResponse,
+    responses={200: {"content": {"audio/wav": {}}}, **errors(401, 403, 404, 409, 422, 503)},
+)
+def listen(version_id: VersionId, user: Reader, control: ControlDep) -> FileResponse:
+    """The break of its first play, with the music either side, as the store would hear it
+    (409 `never_airs`: it airs on none of the days)."""
+    path = control.previews.listen(user, version_id)
+    return FileResponse(path, media_type="audio/wav", filename=f"preview-{version_id}.wav")

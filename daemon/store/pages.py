@@ -176,6 +176,13 @@ class PageStore(Database):
         with self._read() as conn:
             return int(conn.execute(sql, (user_id, since)).fetchone()[0])
 
+    def page_times(self, since: float) -> list[tuple[float, float]]:
+        """(requested_at, duration) of every page asked for at or after `since`, not
+        cancelled (the typical pages a preview simulates)."""
+        sql = "SELECT requested_at, duration FROM pages WHERE requested_at >= ? AND state != ?"
+        with self._read() as conn:
+            return [(float(a), float(d)) for a, d in conn.execute(sql, (since, "cancelled"))]
+
     def page_events(self, page_id: str) -> list[tuple[float, str, str]]:
         """(at, state, reason) of every state the page was in, the first one included."""
         sql = "SELECT at, state, reason FROM page_events WHERE page_id = ? ORDER BY id"

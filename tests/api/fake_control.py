@@ -22,12 +22,15 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from daemon.catalog.load import load_catalog
 from daemon.control import Control, Feed
 from daemon.desk_book import BookDesk
+from daemon.desk_preview import PreviewDesk
 from daemon.desk_reports import ReportsDesk
 from daemon.desk_scripts import ScriptsDesk
 from daemon.desk_switchboard import SwitchboardDesk
 from daemon.emergency import precedence
+from daemon.preview import Previewer
 from daemon.store import Store
 from daemon.switchboard.book import Deadlines
 from daemon.views import (
@@ -57,6 +60,8 @@ from daemon.views import (
     UpcomingItem,
     User,
 )
+from tests.conftest import default_speaker
+from tests.preview_store import make_preview_store
 
 __all__ = ["SETUP_TOKEN", "START", "FakeControl", "FakeFeed"]
 
@@ -158,6 +163,7 @@ class FakeControl:
         self._book: tuple[SwitchboardDesk, BookDesk] | None = None
         self._reports: ReportsDesk | None = None
         self._scripts: ScriptsDesk | None = None
+        self._previews: PreviewDesk | None = None
         self._folder: tempfile.TemporaryDirectory[str] | None = None
         self._db: Store | None = None
         self.open = True
@@ -577,6 +583,21 @@ class FakeControl:
                 self._scripts = ScriptsDesk(self.db, library, lambda: names, clock,
                                             lambda: SHANGHAI)  # fmt: skip
             return self._scripts
+
+    @property
+    def previews(self) -> PreviewDesk:
+        """The real previews over a small real store (tests/preview_store.py) beside the
+        fake's own, made on first use."""
+        with self.lock:
+            if self._previews is None:
+                config = make_preview_store(self.db.path.parent / "preview-store")
+                catalog = load_catalog(config)
+                previewer = Previewer(lambda: catalog, default_speaker(),
+                                      self.db.path.parent / "previews")  # fmt: skip
+                clock = lambda: self.now.timestamp()  # noqa: E731
+                self._previews = PreviewDesk(self.db, self.scripts, previewer, clock,
+                                             lambda: SHANGHAI)  # fmt: skip
+            return self._previews
 
     @property
     def db(self) -> Store:

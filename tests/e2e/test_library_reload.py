@@ -4,8 +4,10 @@ while the scripts on air stay, and is taken once it is right again."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tests.e2e.running import Running, asrun, make_store, user_add, wait_for
 from tests.e2e.test_service import first_admin
@@ -33,6 +35,12 @@ def test_an_approved_campaign_airs_without_a_restart_and_a_broken_file_is_shown(
     assert made.status_code == 201, made.text
     version = made.json()["id"]
     assert running.post(f"/api/scripts/{version}/submit", {}, marketing).status_code == 200
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    one_day = running.post("/api/scripts", {**CAMPAIGN, "id": "one-day", "valid_from": today,
+                                            "valid_until": today}, marketing)  # fmt: skip
+    preview = running.get(f"/api/scripts/{one_day.json()['id']}/preview", planner)
+    [day] = preview["days"]  # the service's own catalog, planned and simulated
+    assert (day["day"], day["held"]) == (today, "full") and day["airs"] > 100
     approved = running.post(f"/api/scripts/{version}/approve", {}, planner)
     assert approved.status_code == 200, approved.text
     assert (config.parent / "scripts" / "spring-sale.toml").is_file()

@@ -199,3 +199,24 @@ def test_a_library_that_cannot_be_written_leaves_the_script_waiting(desk: Script
         desk.approve(PLANNER, draft.id, "")
     assert failed.value.code == "library_unwritable"
     assert desk.version(PLANNER, draft.id).state == "submitted"
+
+
+def test_a_frequency_closer_than_the_campaign_gap_is_refused_before_it_is_stored(
+    tmp_path: Path,
+) -> None:
+    library = tmp_path / "scripts_library"
+    library.mkdir()
+    names = (("一楼",), ("evening",))
+    desk = ScriptsDesk(Store(tmp_path / "mall-pa.db"), library, lambda: names,
+                       lambda: DEC_1, lambda: SHANGHAI, min_gap_minutes=10)  # fmt: skip
+    often = {k: v for k, v in CAMPAIGN.items() if k != "every_songs"}
+    with pytest.raises(BadFile) as refused:
+        desk.save(MARKETING, {**often, "every_minutes": 5}, None, "")
+    [problem] = refused.value.problems
+    assert (problem.where, problem.expected, problem.found) == (
+        "every_minutes",
+        "at least 10 (minutes)",
+        "5",
+    )
+    assert "campaign_min_gap_minutes" in problem.hint and desk.store.versions() == []
+    assert desk.save(MARKETING, {**often, "every_minutes": 10}, None, "").state == "draft"

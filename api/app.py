@@ -35,6 +35,7 @@ JSON_BODY_LIMIT = 64 * 1024
 BODY_LIMITS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"^/api/pages/[^/]+/recording/?$"), RECORDING_BODY_LIMIT),
     (re.compile(r"^/api/pages/recorded/?$"), RECORDING_BODY_LIMIT),
+    (re.compile(r"^/api/scripts/[^/]+/recording/?$"), RECORDING_BODY_LIMIT),
     (re.compile(r"^/api/switchboard/directory\.csv$"), DIRECTORY_BODY_LIMIT),
 )
 

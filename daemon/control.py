@@ -318,6 +318,17 @@ class ScriptsControl(Protocol):
         """Take an approved script out of the library."""
         ...
 
+    def record(
+        self, user: User, version_id: int, data: bytes, filename: str, address: str
+    ) -> ScriptVersionView:
+        """A trained announcer's own recording airs instead of the text (B7): an edit.
+        Raises Forbidden (`not_trained`), Refused (`recording_<why>`)."""
+        ...
+
+    def unrecord(self, user: User, version_id: int, address: str) -> ScriptVersionView:
+        """Back to the text in the standard voice: an edit."""
+        ...
+
 
 class PreviewsControl(Protocol):
     """B5, B6: how a script version would air with the current schedule, before approval.

@@ -20,9 +20,12 @@ from zoneinfo import ZoneInfo
 
 from daemon.catalog.problems import Problem
 from daemon.library import (
+    RECORDING,
     approved_fields,
     check_script,
     file_for,
+    keep_recording,
+    recording_file,
     remove_script,
     script_text,
     write_script,
@@ -40,6 +43,7 @@ from daemon.script_workflow import (
     retire,
     submit,
 )
+from daemon.speech.recording import RecordingRefused, decode_recording
 from daemon.store import Store, VersionRecord
 from daemon.views import (
     BadFile,
@@ -60,6 +64,9 @@ __all__ = ["KINDS", "SCRIPT_ID", "ScriptsDesk"]
 T = TypeVar("T")
 SCRIPT_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
 """A script's id: also its file's name in the library."""
+
+_SERVER_KEYS = ("approved_by", "approved_at", "audio", "recorded_by")
+"""Keys of a script file only the service writes (approval, `record`)."""
 
 KINDS = ("campaign", "fixed")
 """The scripts that go through the workflow (emergency presets are the IT person's)."""
@@ -94,8 +101,42 @@ class ScriptsDesk:
         self, user: User, fields: dict[str, Any], version_id: int | None, address: str
     ) -> ScriptVersionView:
         """A new script (`version_id` None), or an edit of a version: a draft, a rejected or
-        a submitted one (withdrawn) is changed; an approved one gets a new version."""
+        a submitted one (withdrawn) is changed; an approved one gets a new version. The
+        version's recording, if it has one, stays with it (`record`, `unrecord`)."""
         record = None if version_id is None else self._record(version_id)
+        fields = {k: v for k, v in fields.items() if k not in _SERVER_KEYS}
+        if record is not None and "audio" in record.fields:
+            fields.update((k, record.fields[k]) for k in ("audio", "recorded_by"))
+        return self._save(user, fields, record, address, "script_saved")
+
+    def record(
+        self, user: User, version_id: int, data: bytes, filename: str, address: str
+    ) -> ScriptVersionView:
+        """The trained announcer's own recording airs instead of the text's speech (B7): an
+        edit of the version (of an approved one: a new version, approved again). Raises
+        Forbidden (`not_trained`), Refused (`recording_<why>`: empty, silent, too short or
+        long, not a format we read)."""
+        if not user.trained:
+            raise Forbidden("not_trained", "只有受过训练的播音员才能用自己的录音播出(B7)。")
+        record = self._record(version_id)
+        try:
+            audio = decode_recording(data, name=filename or "录音")
+        except RecordingRefused as refusal:
+            raise Refused(f"recording_{refusal.code}", refusal.message, "audio") from None
+        name = keep_recording(self._recordings(), audio)
+        fields = {**record.fields, "audio": name, "recorded_by": user.name}
+        return self._save(user, fields, record, address, "script_recorded")
+
+    def unrecord(self, user: User, version_id: int, address: str) -> ScriptVersionView:
+        """Take the recording off the version: its text airs in the standard voice."""
+        record = self._record(version_id)
+        fields = {k: v for k, v in record.fields.items() if k not in ("audio", "recorded_by")}
+        return self._save(user, fields, record, address, "script_unrecorded")
+
+    def _save(
+        self, user: User, fields: dict[str, Any], record: VersionRecord | None, address: str,
+        action: str,
+    ) -> ScriptVersionView:  # fmt: skip
         now_in = None if record is None else Version(DraftState(record.state), record.submitted_by)
         state, new = _allowed(lambda: edit(user.roles, now_in))
         kind = str(fields.get("kind", ""))
@@ -114,7 +155,7 @@ class ScriptsDesk:
             saved = self.store.save_version(record.id, record.state, kind, clean, now, user.name)
         if saved is None:
             raise _moved()
-        self.store.audit(now, user.name, address, "script_saved", saved.script_id,
+        self.store.audit(now, user.name, address, action, saved.script_id,
                          {"version": saved.version, "state": state.value})  # fmt: skip
         return self._view(saved)
 
@@ -134,6 +175,10 @@ class ScriptsDesk:
         approved = approved_fields(fields, user.name, day)
         note = f"经 mall-pa 批准:第 {record.version} 版,{user.name},{day.isoformat()}"
         try:
+            if "audio" in approved:  # the recording first: the file names it once it is there
+                wav = recording_file(library, record.script_id)
+                write_script(wav, (self._recordings() / str(approved["audio"])).read_bytes())
+                approved["audio"] = wav.name
             write_script(file_for(library, record.script_id), script_text(approved, note))
         except OSError as err:
             self.store.move_version(record.id, "approved", "submitted", "unapprove",
@@ -155,12 +200,14 @@ class ScriptsDesk:
         library = self._library()
         moved = self._move(user, record, state, "retire", "", address)
         remove_script(file_for(library, record.script_id))
+        if "audio" in record.fields:
+            remove_script(recording_file(library, record.script_id))
         return moved
 
     def candidate(self, version_id: int) -> tuple[VersionRecord, Script]:
         """The version and the script it makes (for a preview). Raises NotFound, BadFile."""
         record = self._record(version_id)
-        return record, self._script(record.fields)[1]
+        return record, self._script(record.fields, "不能预览")[1]
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -168,7 +215,9 @@ class ScriptsDesk:
         """The fields without empty ones, checked as the library loader reads them."""
         return self._script(fields)[0]
 
-    def _script(self, fields: dict[str, Any]) -> tuple[dict[str, Any], Script]:
+    def _script(
+        self, fields: dict[str, Any], refused: str = "没有保存"
+    ) -> tuple[dict[str, Any], Script]:
         """(the fields without empty ones, the script they make), checked as the library
         loader reads them, and against what the day can hold; else BadFile."""
         kind = fields.get("kind")
@@ -178,10 +227,12 @@ class ScriptsDesk:
             raise Refused("bad_id", "编号只能用小写字母、数字和 -,以字母或数字开头,最多 60 个,"
                           "例如 xmas-draw-2026(它也是广播稿库里的文件名)。", "id")  # fmt: skip
         clean = {k: v for k, v in fields.items() if v not in (None, "", [])}
-        for key in ("approved_by", "approved_at", "audio", "recorded_by"):
-            clean.pop(key, None)  # approval sets the first two; recordings: not through here
+        for key in ("approved_by", "approved_at"):
+            clean.pop(key, None)  # approval sets them
+        if "audio" in clean and not RECORDING.fullmatch(str(clean["audio"])):
+            clean.pop("audio")  # not a recording `record` kept: never a path from outside
         zones, dayparts = self._names()
-        script, problems = check_script(clean, zones, dayparts)
+        script, problems = check_script(clean, zones, dayparts, self._recordings())
         today = datetime.fromtimestamp(self._clock(), self._zone()).date()
         if script is not None and script.valid_until is not None and script.valid_until < today:
             found = script.valid_until.isoformat()
@@ -196,8 +247,12 @@ class ScriptsDesk:
             ))  # fmt: skip
         if problems or script is None:
             shown = tuple(ProblemView(p.where, p.expected, p.found, p.hint) for p in problems)
-            raise BadFile("bad_script", f"广播稿有 {len(shown)} 处要改,没有保存。", shown)
+            raise BadFile("bad_script", f"广播稿有 {len(shown)} 处要改,{refused}。", shown)
         return clean, script
+
+    def _recordings(self) -> Path:
+        """Where the versions' recordings wait for approval: beside the store."""
+        return self.store.path.parent / "script-recordings"
 
     def _library(self) -> Path:
         if self.library is None:

@@ -6,7 +6,9 @@ reads. Checking a script means loading it exactly as the library loader will.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from datetime import date
@@ -19,15 +21,23 @@ from daemon.catalog.fields import read_toml
 from daemon.catalog.problems import InputError, Problem
 from daemon.catalog.scripts import load_scripts
 from daemon.model import Script, Track
+from daemon.speech.audio import Audio
+from daemon.speech.cache import wav_seconds
 
 __all__ = [
+    "RECORDING",
     "approved_fields",
     "check_script",
     "file_for",
+    "keep_recording",
+    "recording_file",
     "remove_script",
     "script_text",
     "write_script",
 ]
+
+RECORDING = re.compile(r"rec-[0-9a-f]{16}\.wav")
+"""The name of a version's recording (`keep_recording`)."""
 
 _ORDER = ("id", "kind", "title", "text", "approved_by", "approved_at")  # first in the file
 
@@ -41,15 +51,22 @@ def script_text(fields: dict[str, Any], note: str = "") -> str:
 
 
 def check_script(
-    fields: dict[str, Any], zones: Iterable[str], dayparts: Iterable[str]
+    fields: dict[str, Any],
+    zones: Iterable[str],
+    dayparts: Iterable[str],
+    recordings: Path | None = None,
 ) -> tuple[Script | None, list[Problem]]:
     """The script `fields` make, loaded as the library loader loads a file, or every problem
-    with it (`where` is the key). Recorded audio is not taken here."""
+    with it (`where` is the key). An `audio` key names a WAV in `recordings` (`keep_recording`);
+    without `recordings` none is taken."""
     with tempfile.TemporaryDirectory(prefix="mall-pa-script-") as folder:
         path = Path(folder) / "script.toml"
+        if recordings is not None and "audio" in fields:
+            fields = {**fields, "audio": str(recordings / str(fields["audio"]))}
         path.write_text(script_text(fields), encoding="utf-8")
+        probe = _no_audio if recordings is None else _recording
         try:
-            [script] = load_scripts(Path(folder), _no_audio, zones, dayparts)
+            [script] = load_scripts(Path(folder), probe, zones, dayparts)
         except InputError as err:
             return None, [Problem(Path("script"), p.where, p.expected, p.found, p.hint)
                           for p in err.problems]  # fmt: skip
@@ -57,7 +74,29 @@ def check_script(
 
 
 def _no_audio(path: Path) -> Track:
-    raise ValueError(f"{path}: recordings are not taken through the workflow")
+    raise ValueError(f"{path}: recordings are not taken here")
+
+
+def _recording(path: Path) -> Track:
+    """A recording `keep_recording` wrote (a WAV whose length its header says)."""
+    if not RECORDING.fullmatch(path.name) or not path.is_file():
+        return Track(path, path.name, None, "the recording is no longer there: record it again")
+    return Track(path, path.name, wav_seconds(path))
+
+
+def keep_recording(folder: Path, audio: Audio) -> str:
+    """Write a decoded recording into `folder` (a version's, until approval copies it into
+    the library); returns its file name, the same for the same sound."""
+    name = f"rec-{hashlib.sha256(audio.pcm16()).hexdigest()[:16]}.wav"
+    folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / name).exists():
+        audio.write_wav(folder / name)
+    return name
+
+
+def recording_file(library: Path, script_id: str) -> Path:
+    """Where an approved script's recording lives in the library: beside its TOML file."""
+    return library / f"{script_id}.wav"
 
 
 def file_for(folder: Path, script_id: str) -> Path:
@@ -71,12 +110,14 @@ def file_for(folder: Path, script_id: str) -> Path:
     return folder / f"{script_id}.toml"
 
 
-def write_script(path: Path, text: str) -> None:
-    """Replace `path` with `text` atomically: readers see the old file or the new, whole."""
+def write_script(path: Path, text: str | bytes) -> None:
+    """Replace `path` with `text` (or bytes) atomically: readers see the old file or the new,
+    whole."""
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, path)

@@ -114,7 +114,7 @@ class DayPreview:
     airs: int  # what the simulation aired in full
     times: tuple[Instant, ...]  # when each play started
     losses: tuple[Loss, ...]  # other campaigns that air less because of it
-    note: str  # why it does not run that day ("" if it does)
+    note: str  # why it does not run that day, or never airs ("" if it airs)
 
     @property
     def held(self) -> str:
@@ -214,9 +214,10 @@ class Previewer:
         before = simulate(without, pages.commands(without))
         mine = [e for e in _plays(aired) if e.ref == candidate.id]
         songs = [e for e in aired if e.kind is ItemKind.MUSIC]  # the songs that air with it
+        note = "" if mine else _never(candidate, with_it)
         return DayPreview(
             day, asked(candidate, with_it, songs), len(mine), tuple(e.start for e in mine),
-            _losses(without, before, aired, candidate.id), "",
+            _losses(without, before, aired, candidate.id), note,
         )  # fmt: skip
 
     def _plan(self, catalog: Catalog, scripts: tuple[Script, ...], day: date) -> DayPlan:
@@ -271,6 +272,17 @@ def _not_on(script: Script, day: date) -> str:
     if script.kind is ScriptKind.FIXED:
         return "它的时间都不在营业时间内"
     return "这一天不能播出(时段不在营业时间内,或录音太长)"
+
+
+def _never(script: Script, plan: DayPlan) -> str:
+    """Why a script the day has never aired, in Chinese, as far as the plan tells."""
+    campaign = next((c for c in plan.campaigns if c.script.id == script.id), None)
+    if campaign is not None and script.every_minutes:
+        first = plan.opening + script.every_minutes * 60  # its first turn (B5: since opening)
+        if all(end <= first for _, end in campaign.windows):
+            return (f"开门 {script.every_minutes:g} 分钟后才第一次轮到它,那时它的时段已经过了:"
+                    "缩短间隔,或把时段往后放")  # fmt: skip
+    return "它的时段里一直没有轮到它:时段太短,或插播的位置被别的广播占满了"
 
 
 def _days(weekdays: frozenset[int]) -> str:

@@ -59,7 +59,7 @@ class PreviewDayView:
     held: str  # off (not that day), none (never airs), short (under 80 % of asked), full
     times: tuple[str, ...]  # HH:MM of each play
     losses: tuple[LossView, ...]
-    note: str  # why it does not run that day
+    note: str  # why it does not run that day, or never airs ("" when it airs)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ __all__ = [
     "MAX_RECORDING_BYTES",
     "RECORDING_BODY_LIMIT",
     "page_out",
+    "read_recording",
     "router",
 ]
 
@@ -117,7 +118,7 @@ def submit_recorded(
         raise RequestValidationError(
             [{**e, "loc": ("body", "page", *e["loc"])} for e in invalid.errors()]
         ) from None
-    recording = RecordingIn(_read_recording(audio), (audio.filename or "")[:200])
+    recording = RecordingIn(read_recording(audio), (audio.filename or "")[:200])
     taken, created = control.submit_page(user, _page_in(body), address, idempotency_key, recording)
     return _taken(response, taken, created)
 
@@ -158,7 +159,7 @@ def record_page(
     address: Address,
 ) -> PageOut:
     """Air the trained announcer's own recording of this page (B7), at most 30 MB."""
-    data, filename = _read_recording(audio), (audio.filename or "")[:200]
+    data, filename = read_recording(audio), (audio.filename or "")[:200]
     return page_out(control.record_page(user, page_id, data, filename, address))
 
 
@@ -169,7 +170,8 @@ def _taken(response: Response, page: PageView, created: bool) -> PageOut:
     return page_out(page)
 
 
-def _read_recording(audio: UploadFile) -> bytes:
+def read_recording(audio: UploadFile) -> bytes:
+    """The uploaded file's bytes, at most MAX_RECORDING_BYTES (else 413)."""
     if audio.size is not None and audio.size > MAX_RECORDING_BYTES:
         raise ApiError(413, "too_large", too_large_message(MAX_RECORDING_BYTES))
     data = audio.file.read(MAX_RECORDING_BYTES + 1)

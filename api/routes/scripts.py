@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, File, Path, Query, UploadFile
 from fastapi.responses import FileResponse
 
 from api.deps import Address, ControlDep, require
+from api.routes.pages import read_recording
 from api.schemas import errors
 from api.schemas_scripts import PreviewOut, RejectIn, ScriptIn, ScriptVersionOut
 from daemon.views import Role, User
@@ -92,6 +93,34 @@ def retire(
 ) -> ScriptVersionOut:
     """Take an approved script out of the library."""
     return ScriptVersionOut.model_validate(control.scripts.retire(user, version_id, address))
+
+
+@router.post(
+    "/{version_id}/recording",
+    responses=errors(400, 401, 403, 404, 409, 413, 422, 503),
+    form_limits={"max_files": 4, "max_fields": 100},
+)
+def record(
+    version_id: VersionId,
+    audio: Annotated[UploadFile, File(description="The recording (webm, ogg, m4a, mp3, wav)")],
+    user: Author,
+    control: ControlDep,
+    address: Address,
+) -> ScriptVersionOut:
+    """The trained announcer's own recording (B7, 403 `not_trained` otherwise) airs instead of
+    the text's speech, at most 30 MB: an edit of the version (of an approved one, a new
+    version). 422 `recording_silent`, `recording_too_short`, ... say what to do."""
+    data, filename = read_recording(audio), (audio.filename or "")[:200]
+    view = control.scripts.record(user, version_id, data, filename, address)
+    return ScriptVersionOut.model_validate(view)
+
+
+@router.delete("/{version_id}/recording", responses=_CHANGE)
+def unrecord(
+    version_id: VersionId, user: Author, control: ControlDep, address: Address
+) -> ScriptVersionOut:
+    """Take the recording off: the text airs in the standard voice (an edit)."""
+    return ScriptVersionOut.model_validate(control.scripts.unrecord(user, version_id, address))
 
 
 @router.get("/{version_id}/preview", responses=errors(401, 403, 404, 422, 503))

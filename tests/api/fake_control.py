@@ -11,9 +11,12 @@ The HTTP layer calls it from worker threads, so every method holds one lock.
 from __future__ import annotations
 
 import asyncio
+import atexit
+import functools
 import math
 import re
 import secrets
+import shutil
 import tempfile
 import threading
 from collections.abc import AsyncIterator
@@ -22,7 +25,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from daemon.catalog.load import load_catalog
+from daemon.catalog.load import Catalog, load_catalog
 from daemon.control import Control, Feed
 from daemon.desk_book import BookDesk
 from daemon.desk_preview import PreviewDesk
@@ -31,6 +34,7 @@ from daemon.desk_scripts import ScriptsDesk
 from daemon.desk_switchboard import SwitchboardDesk
 from daemon.emergency import precedence
 from daemon.preview import Previewer
+from daemon.speech.speaker import Speaker
 from daemon.store import Store
 from daemon.switchboard.book import Deadlines
 from daemon.views import (
@@ -64,6 +68,16 @@ from tests.conftest import default_speaker
 from tests.preview_store import make_preview_store
 
 __all__ = ["SETUP_TOKEN", "START", "FakeControl", "FakeFeed"]
+
+
+@functools.cache
+def _preview_world() -> tuple[Catalog, Speaker]:
+    """The preview store, loaded once for every fake (read only), and one voice for them all
+    (its cache renders each text once)."""
+    folder = Path(tempfile.mkdtemp(prefix="fake-control-preview-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return load_catalog(make_preview_store(folder / "store")), default_speaker()
+
 
 STORE_TZ = timezone(timedelta(hours=8))
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -586,14 +600,12 @@ class FakeControl:
 
     @property
     def previews(self) -> PreviewDesk:
-        """The real previews over a small real store (tests/preview_store.py) beside the
-        fake's own, made on first use."""
+        """The real previews over a small real store (tests/preview_store.py), made on first
+        use."""
         with self.lock:
             if self._previews is None:
-                config = make_preview_store(self.db.path.parent / "preview-store")
-                catalog = load_catalog(config)
-                previewer = Previewer(lambda: catalog, default_speaker(),
-                                      self.db.path.parent / "previews")  # fmt: skip
+                catalog, speaker = _preview_world()
+                previewer = Previewer(lambda: catalog, speaker, self.db.path.parent / "previews")
                 clock = lambda: self.now.timestamp()  # noqa: E731
                 self._previews = PreviewDesk(self.db, self.scripts, previewer, clock,
                                              lambda: SHANGHAI)  # fmt: skip

@@ -108,6 +108,12 @@ SCRIPT = {"id": "xmas-draw", "kind": "campaign", "title": "圣诞抽奖", "text"
           "every_songs": 5}  # fmt: skip
 
 
+def _one_day(fake: FakeControl, principal: str = "") -> None:
+    """Version 1, a draft for one day (its preview simulates one day, not four weeks)."""
+    day = {"valid_from": "2026-11-23", "valid_until": "2026-11-23"}
+    fake.scripts.save(fake.accounts["marketing"].user, {**SCRIPT, **day}, None, "")
+
+
 def _draft(fake: FakeControl, principal: str = "") -> None:
     """Version 1 of a script, a draft by marketing."""
     fake.scripts.save(fake.accounts["marketing"].user, dict(SCRIPT), None, "")
@@ -255,6 +261,35 @@ ROWS = (
     ),
     Row(
         "POST", "/api/scripts/{version_id}/retire", approver(200), path_params=V1, prepare=_approved
+    ),
+    Row(
+        "POST",
+        "/api/scripts/{version_id}/recording",
+        (401, 403, 403, 403, 403, 403, 403, 403),  # marketing's 403 is the control's (B7)
+        files={"audio": ("script.wav", WAV)},
+        path_params=V1,
+        prepare=_draft,
+    ),
+    Row(
+        "DELETE",
+        "/api/scripts/{version_id}/recording",
+        author(200),
+        path_params=V1,
+        prepare=_draft,
+    ),
+    Row(
+        "GET",
+        "/api/scripts/{version_id}/preview",
+        reports(200),
+        path_params=V1,
+        prepare=_one_day,
+    ),
+    Row(
+        "GET",
+        "/api/scripts/{version_id}/preview.wav",
+        reports(200),
+        path_params=V1,
+        prepare=_one_day,
     ),
     Row("GET", "/api/events", SIGNED_IN),
 )

@@ -71,6 +71,7 @@ def test_a_frequency_the_days_cannot_hold_is_shown_before_approval(
     url = drafted(client, fake, {k: v for k, v in every_minutes.items() if v is not None})
     preview = client.get(f"{url}/preview", headers=bearer(fake, "marketing")).json()
     assert {d["held"] for d in preview["days"]} == {"none"}  # 45 min from opening: too late
+    assert all(d["note"].startswith("开门 45 分钟后才第一次轮到它") for d in preview["days"])
     assert preview["warnings"] and "一次也播不出" in preview["warnings"][0]
     listen = client.get(f"{url}/preview.wav", headers=bearer(fake, "planner"))
     assert (listen.status_code, listen.json()["code"]) == (409, "never_airs")

@@ -8,8 +8,10 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from daemon.views import Role
 from tests.api.conftest import bearer
 from tests.api.fake_control import FakeControl
+from tests.unit.test_script_recordings import wav_bytes
 
 SCRIPT: dict[str, Any] = {
     "id": "xmas-draw",
@@ -88,3 +90,26 @@ def test_the_refusals_name_what_to_change(client: TestClient, fake: FakeControl)
     assert (early.status_code, early.json()["code"]) == (409, "not_submitted")
     assert client.get("/api/scripts/99", headers=planner).status_code == 404
     assert client.post("/api/scripts/1/approve", headers=marketing).status_code == 403
+
+
+def test_a_trained_announcers_recording_goes_with_the_version_and_others_are_refused(
+    client: TestClient, fake: FakeControl
+) -> None:
+    fake.add_user("陈静", "陈静-password-1", Role.MARKETING, trained=True)
+    trained, untrained = bearer(fake, "陈静"), bearer(fake, "marketing")
+    draft = client.post("/api/scripts", json=SCRIPT, headers=untrained).json()
+    url = f"/api/scripts/{draft['id']}/recording"
+    upload = {"audio": ("抽奖.wav", wav_bytes(3.0), "audio/wav")}
+    refused = client.post(url, files=upload, headers=untrained)
+    assert (refused.status_code, refused.json()["code"]) == (403, "not_trained")
+    silent = {"audio": ("a.wav", wav_bytes(3.0, amplitude=0.0), "audio/wav")}
+    quiet = client.post(url, files=silent, headers=trained)
+    assert (quiet.status_code, quiet.json()["code"]) == (422, "recording_silent")
+    recorded = client.post(url, files=upload, headers=trained)
+    assert recorded.status_code == 200, recorded.text
+    assert recorded.json()["fields"]["recorded_by"] == "陈静"
+    assert [s["action"] for s in recorded.json()["history"]] == ["edit", "edit"]
+    taken_off = client.delete(url, headers=trained)
+    assert "recorded_by" not in taken_off.json()["fields"]
+    too_big = {"audio": ("big.wav", b"\0" * (31 * 1024 * 1024), "audio/wav")}
+    assert client.post(url, files=too_big, headers=trained).status_code == 413

@@ -20,7 +20,7 @@ import subprocess
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, Playwright
@@ -38,6 +38,7 @@ __all__ = [
     "Contexts",
     "LaunchBrowser",
     "Opened",
+    "Served",
     "Service",
     "Staff",
     "cookie_sign_in",
@@ -103,6 +104,20 @@ ACTION_TIMEOUT_MS = 10_000
 """Playwright's default wait for an action or navigation in these contexts (its own: 30 s),
 and for `expect(...)` (its own: 5 s; set in conftest.py): the service shares a small CI
 machine with a browser, yet a page that needs more than this is a finding."""
+
+
+class Served(Protocol):
+    """What a browser context is opened on: `Service`, or another server of the pages (say
+    the API over the fake control): its base URL, whether it is HTTPS, and its log so far
+    (kept beside a failed test's trace)."""
+
+    @property
+    def base(self) -> str: ...
+
+    @property
+    def https(self) -> bool: ...
+
+    def output(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,7 +320,7 @@ class Opened:
     on any of its pages: console messages of type error and uncaught exceptions."""
 
     label: str
-    service: Service
+    service: Served
     context: BrowserContext
     page: Page
     console_errors: list[str] = field(default_factory=list)
@@ -343,7 +358,7 @@ class Contexts:
     def open(
         self,
         label: str,
-        service: Service,
+        service: Served,
         options: Mapping[str, Any] = PHONE,
         browser: Browser | None = None,
     ) -> Opened:

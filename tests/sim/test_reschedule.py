@@ -94,5 +94,5 @@ def test_after_a_restart_a_new_schedule_still_counts_the_plays_before_it() -> No
     timeline = [*log, *playout.timeline]
     sales = [e for e in announcements(timeline, Source.CAMPAIGN) if e.ref == "sale"]
     assert len(sales) == 10  # the cap counts the plays before the restart
-    notices = [e.due_at for e in announcements(timeline, Source.FIXED) if e.ref == "notice"]
+    notices = [e.due_at or 0.0 for e in announcements(timeline, Source.FIXED) if e.ref == "notice"]
     assert sorted(notices) == [at(before, t) for t in ("11:00", "15:00", "19:00")]  # once each

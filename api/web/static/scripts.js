@@ -11,7 +11,8 @@
  * next to its field. The buttons shown follow the roles: marketing writes and submits,
  * planners review (never their own submission), a supervisor only reads; the service
  * checks every step again and its refusals are shown as it says them.
- * Built on common.js (window.PA).
+ * The preview by simulation of a version (how it would air, and the break to listen to) is
+ * preview.js's (PA.previewBox). Built on common.js (window.PA).
  */
 (function () {
   "use strict";
@@ -43,6 +44,7 @@
   var CAMPAIGN_KEYS = ["every", "max_per_day", "valid_from", "valid_until", "weekdays", "dayparts", "weight"];
   var FIXED_KEYS = ["slots"];
   var FIELD_KEYS = ["kind", "title", "id", "text", "zones", "order"].concat(CAMPAIGN_KEYS, FIXED_KEYS);
+  var PREVIEWED = ["draft", "submitted", "rejected"]; // the states a preview by simulation is offered in
 
   var MAX_TEXT = 1000;      // characters of a script's text (daemon/catalog/scripts.py)
   var MAX_TITLE = 100;
@@ -375,8 +377,9 @@
     body.appendChild(el("h3", { text: "播出安排" }));
     body.appendChild(el("p", { class: "schedule", text: schedule(v.fields) }));
     body.appendChild(el("p", { class: "zones-line", text: zonesText(v.fields) }));
-    // The preview by simulation (how often it would really air over its dates) and the
-    // audio preview are not built yet: they will go here, for the planner's review.
+    if (PREVIEWED.indexOf(v.state) >= 0) { // how it would air and sound (preview.js), before approval
+      body.appendChild(PA.previewBox(v, { problem: function (p) { return problemText(p, true); } }));
+    }
     var changes = changesFrom(v);
     if (changes) body.appendChild(changes);
     body.appendChild(el("h3", { text: "经过" }));
@@ -585,14 +588,16 @@
 
   function approve(v) {
     var live = approvedOf(v);
+    var warnings = PA.previewWarnings(v); // of the preview by simulation, if one was run
     PA.confirmStep({
       title: "批准「" + (v.title || v.script_id) + "」第 " + v.version + " 版?",
       body: [
         el("p", { class: "confirm-text", text: v.fields.text || "" }),
         el("p", { class: "confirm-schedule", text: schedule(v.fields) }),
+        warnings.length ? warningsNote(warnings) : null,
         el("p", { class: "muted", text: "批准后写入广播稿库,从下一首歌结束起按排期播出" +
           (live ? ",替换正在播出的第 " + live.version + " 版。" : "。") }),
-      ],
+      ].filter(Boolean),
       ok: "批准", okClass: "primary", cancel: "再看看",
     }).then(function (yes) {
       if (!yes) return;
@@ -600,6 +605,12 @@
         return "已批准「" + answer.title + "」第 " + answer.version + " 版:已写入广播稿库,从下一首歌结束起按排期播出。";
       });
     });
+  }
+
+  function warningsNote(warnings) {
+    var list = el("ul");
+    warnings.forEach(function (w) { list.appendChild(el("li", { text: w })); });
+    return el("div", { class: "notice warn confirm-warnings" }, el("p", { text: "模拟播出时发现:" }), list);
   }
 
   function reject(v) {
@@ -1061,6 +1072,7 @@
 
   var EXPECTED = [
     [/^a date on or after valid_from \((.+)\)$/, function (m) { return "不早于开始日期(" + dateText(m[1]) + ")的日期"; }],
+    [/^today \((.+)\) or later$/, function (m) { return "今天(" + dateText(m[1]) + ")或以后的日期"; }],
     [/^daypart names \((.*)\) or windows like "10:00-14:00"$/, function (m) {
       return "商场配置里的时段(" + (m[1] === "none are named" ? "还没有命名的时段" : m[1].split(", ").join("、")) +
         ")或时间段(如 10:00-14:00)";
@@ -1095,6 +1107,7 @@
   ];
   var HINTS = [
     [/^remove one of them$/, "只保留一个"],
+    [/^a campaign that has ended cannot air$/, "已经结束的活动不能播出,请改结束日期"],
     [/^say how often the campaign airs/, "请填写多久播一次(B5)"],
     [/^an announcement airs for at most 2 minutes/, "一条广播最长约 2 分钟:请缩短,或拆成两条"],
     [/^remove the repeated time/, "删掉重复的时间:定时广播在每个时间只播一次(B4)"],

@@ -1,0 +1,93 @@
+"""B7 in the scripts workflow (issue 13, items 1 and 7): a trained announcer's own recording
+airs instead of the text's speech; an untrained account's, a silent or an unreadable one is
+refused with nothing changed; approval copies it into the library beside the script's file,
+where the library loader reads it back; retiring takes both out."""
+
+from __future__ import annotations
+
+import io
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from daemon.catalog.media import MediaCache
+from daemon.catalog.scripts import load_scripts
+from daemon.desk_scripts import ScriptsDesk
+from daemon.store import Store
+from daemon.views import Forbidden, Refused, Role, User
+from tests.unit.test_scripts_workflow import CAMPAIGN, DEC_1, PLANNER, SHANGHAI
+
+TRAINED = User(7, "陈静", frozenset({Role.MARKETING}), trained=True)
+UNTRAINED = User(8, "周敏", frozenset({Role.MARKETING}))
+
+
+def wav_bytes(seconds: float, amplitude: float = 0.3, rate: int = 16000) -> bytes:
+    t = np.arange(int(seconds * rate)) / rate
+    tone = (amplitude * 32767 * np.sin(2 * np.pi * 300 * t)).astype("<i2")
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(tone.tobytes())
+    return out.getvalue()
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> ScriptsDesk:
+    library = tmp_path / "scripts_library"
+    library.mkdir()
+    names = (("一楼", "二楼", "停车场"), ("daytime", "evening"))
+    return ScriptsDesk(Store(tmp_path / "mall-pa.db"), library, lambda: names,
+                       lambda: DEC_1, lambda: SHANGHAI)  # fmt: skip
+
+
+def test_a_trained_announcers_recording_goes_through_approval_into_the_library(
+    desk: ScriptsDesk, tmp_path: Path
+) -> None:
+    draft = desk.save(TRAINED, CAMPAIGN, None, "")
+    recorded = desk.record(TRAINED, draft.id, wav_bytes(4.0), "抽奖.wav", "")
+    assert recorded.fields["recorded_by"] == "陈静" and recorded.state == "draft"
+    _, script = desk.candidate(recorded.id)
+    assert script.audio is not None and script.audio.duration == pytest.approx(4.0, abs=0.1)
+    edited = desk.save(TRAINED, {**CAMPAIGN, "every_songs": 6}, recorded.id, "")
+    assert edited.fields["audio"] == recorded.fields["audio"]  # an edit keeps the recording
+    desk.submit(TRAINED, edited.id, "")
+    desk.approve(PLANNER, edited.id, "")
+    assert desk.library is not None
+    assert (desk.library / "xmas-draw.wav").is_file()
+    media = MediaCache(None)
+    [loaded] = load_scripts(desk.library, media.track, ["一楼"], ["evening"])
+    assert (loaded.recorded_by, loaded.audio and loaded.audio.playable) == ("陈静", True)
+    assert loaded.audio is not None and loaded.audio.path.name == "xmas-draw.wav"
+    desk.retire(PLANNER, edited.id, "")
+    assert list(desk.library.iterdir()) == []
+
+
+def test_untrained_silent_and_unreadable_recordings_are_refused_and_nothing_changes(
+    desk: ScriptsDesk,
+) -> None:
+    draft = desk.save(UNTRAINED, CAMPAIGN, None, "")
+    with pytest.raises(Forbidden) as refused:
+        desk.record(UNTRAINED, draft.id, wav_bytes(3.0), "me.wav", "")
+    assert refused.value.code == "not_trained"
+    for data, code in ((wav_bytes(3.0, amplitude=0.0), "recording_silent"),
+                       (b"not audio at all", "recording_not_audio"),
+                       (b"", "recording_empty")):  # fmt: skip
+        with pytest.raises(Refused) as bad:
+            desk.record(TRAINED, draft.id, data, "x.m4a", "")
+        assert (bad.value.code, bad.value.field) == (code, "audio") and bad.value.message
+    assert desk.version(UNTRAINED, draft.id).fields == draft.fields
+
+
+def test_a_recording_taken_off_leaves_the_text_in_the_standard_voice(
+    desk: ScriptsDesk,
+) -> None:
+    draft = desk.save(TRAINED, CAMPAIGN, None, "")
+    recorded = desk.record(TRAINED, draft.id, wav_bytes(3.0), "a.wav", "")
+    plain = desk.unrecord(TRAINED, recorded.id, "")
+    assert "audio" not in plain.fields and "recorded_by" not in plain.fields
+    sneaky = {**CAMPAIGN, "audio": "/etc/passwd", "recorded_by": "陈静"}
+    assert "audio" not in desk.save(TRAINED, sneaky, plain.id, "").fields  # never from outside

@@ -325,6 +325,10 @@ class ScriptsControl(Protocol):
         Raises Forbidden (`not_trained`), Refused (`recording_<why>`)."""
         ...
 
+    def recording(self, user: User, version_id: int) -> Path:
+        """The version's recording, a WAV file. Raises NotFound (`no_recording`)."""
+        ...
+
     def unrecord(self, user: User, version_id: int, address: str) -> ScriptVersionView:
         """Back to the text in the standard voice: an edit."""
         ...

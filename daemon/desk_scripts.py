@@ -127,6 +127,15 @@ class ScriptsDesk:
         fields = {**record.fields, "audio": name, "recorded_by": user.name}
         return self._save(user, fields, record, address, "script_recorded")
 
+    def recording(self, user: User, version_id: int) -> Path:
+        """The version's recording (a WAV), to listen to. Raises NotFound (none)."""
+        record = self._record(version_id)
+        name = str(record.fields.get("audio", ""))
+        path = self._recordings() / name
+        if not RECORDING.fullmatch(name) or not path.is_file():
+            raise NotFound("no_recording", f"第 {version_id} 号广播稿版本没有录音。")
+        return path
+
     def unrecord(self, user: User, version_id: int, address: str) -> ScriptVersionView:
         """Take the recording off the version: its text airs in the standard voice."""
         record = self._record(version_id)

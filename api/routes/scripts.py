@@ -115,6 +115,17 @@ def record(
     return ScriptVersionOut.model_validate(view)
 
 
+@router.get(
+    "/{version_id}/recording",
+    response_class=FileResponse,
+    responses={200: {"content": {"audio/wav": {}}}, **errors(401, 403, 404, 503)},
+)
+def recording(version_id: VersionId, user: Reader, control: ControlDep) -> FileResponse:
+    """The version's recording as it will air (trimmed, a 48 kHz mono WAV); 404 `no_recording`."""
+    path = control.scripts.recording(user, version_id)
+    return FileResponse(path, media_type="audio/wav", filename=f"recording-{version_id}.wav")
+
+
 @router.delete("/{version_id}/recording", responses=_CHANGE)
 def unrecord(
     version_id: VersionId, user: Author, control: ControlDep, address: Address

@@ -271,6 +271,13 @@ ROWS = (
         prepare=_draft,
     ),
     Row(
+        "GET",
+        "/api/scripts/{version_id}/recording",
+        (401, 403, 403, 403, 404, 404, 404, 403),  # the readers' 404: the draft has none
+        path_params=V1,
+        prepare=_draft,
+    ),
+    Row(
         "DELETE",
         "/api/scripts/{version_id}/recording",
         author(200),

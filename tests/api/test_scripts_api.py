@@ -109,6 +109,9 @@ def test_a_trained_announcers_recording_goes_with_the_version_and_others_are_ref
     assert recorded.status_code == 200, recorded.text
     assert recorded.json()["fields"]["recorded_by"] == "陈静"
     assert [s["action"] for s in recorded.json()["history"]] == ["edit", "edit"]
+    heard = client.get(url, headers=bearer(fake, "planner"))
+    assert (heard.status_code, heard.headers["content-type"]) == (200, "audio/wav")
+    assert heard.content[:4] == b"RIFF"
     taken_off = client.delete(url, headers=trained)
     assert "recorded_by" not in taken_off.json()["fields"]
     too_big = {"audio": ("big.wav", b"\0" * (31 * 1024 * 1024), "audio/wav")}

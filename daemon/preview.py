@@ -7,15 +7,19 @@ without it; both plans are simulated with the store's typical pages (`TypicalPag
 plays counted in the two timelines say how often it would air against what it asks for, at
 which times, and which other campaigns lose plays to it. `listen` renders the break of its
 first airing, with the music either side, through the mixer as the store would hear it.
-Runs on a request's thread, never the audio's; one preview at a time, the last few kept.
+Runs on a worker thread of its own at a low priority (never the audio's, nor a request's):
+one preview at a time, the last few kept.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -56,7 +60,8 @@ HELD = 0.8
 """A day holds the script when it airs at least this share of what it asks for: a campaign
 waits for a song to end, so a few fewer than the clock's count is normal."""
 LEAD = 4.0  # seconds of music rendered before and after the break in `listen`
-_KEPT = 8  # previews kept
+_KEPT = 8  # previews kept, and rendered breaks
+NICE = 15  # the worker's priority: below the decode thread's (10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,24 +163,31 @@ class Previewer:
 
     def __init__(self, catalog: Callable[[], Catalog], speaker: Speaker, folder: Path) -> None:
         self._catalog, self._speaker, self._folder = catalog, speaker, folder
-        self._lock = threading.Lock()
-        self._kept: dict[object, Preview] = {}
+        self._worker = ThreadPoolExecutor(1, "preview", initializer=_lower_priority)
+        self._kept: dict[object, Preview] = {}  # touched by the worker thread only
 
     def days(self, candidate: Script, first: date, pages: TypicalPages) -> Preview:
-        """The candidate simulated over its dates from `first`."""
-        catalog = self._catalog()
-        key = (candidate, first, pages, catalog.scripts)
-        with self._lock:
-            kept = self._kept.get(key)
-            if kept is None:
-                kept = self._kept[key] = self._simulate(catalog, candidate, first, pages)
-                while len(self._kept) > _KEPT:
-                    del self._kept[next(iter(self._kept))]
-            return kept
+        """The candidate simulated over its dates from `first` (waits for the worker)."""
+        return self._worker.submit(self._days, candidate, first, pages).result()
 
     def listen(self, preview: Preview) -> Path | None:
         """A WAV of the break of the candidate's first play in `preview`, from `LEAD` seconds
-        before it to `LEAD` after (None: it airs on none of the days)."""
+        before it to `LEAD` after (None: it airs on none of the days). Waits for the worker."""
+        return self._worker.submit(self._listen, preview).result()
+
+    # -- the worker thread: one preview at a time, below the audio's and the pages' priority --
+
+    def _days(self, candidate: Script, first: date, pages: TypicalPages) -> Preview:
+        catalog = self._catalog()
+        key = (candidate, first, pages, catalog.scripts)
+        kept = self._kept.get(key)
+        if kept is None:
+            kept = self._kept[key] = self._simulate(catalog, candidate, first, pages)
+            while len(self._kept) > _KEPT:
+                del self._kept[next(iter(self._kept))]
+        return kept
+
+    def _listen(self, preview: Preview) -> Path | None:
         day = next((d for d in preview.days if d.times), None)
         if day is None:
             return None
@@ -187,11 +199,12 @@ class Previewer:
         begin, end = around
         digest = hashlib.sha256(repr((preview.script, day.day, catalog.scripts)).encode())
         path = self._folder / f"break-{digest.hexdigest()[:16]}.wav"
-        with self._lock:
-            if not path.exists():
-                self._folder.mkdir(parents=True, exist_ok=True)
-                settings, measure = catalog.config.audio, catalog.media.analysis
-                render(plan, [], begin - LEAD, end + LEAD, WavSink(path), settings, measure)
+        if not path.exists():
+            self._folder.mkdir(parents=True, exist_ok=True)
+            settings, measure = catalog.config.audio, catalog.media.analysis
+            render(plan, [], begin - LEAD, end + LEAD, WavSink(path), settings, measure)
+            for old in sorted(self._folder.glob("break-*.wav"), key=_modified)[:-_KEPT]:
+                old.unlink(missing_ok=True)
         return path
 
     def _simulate(
@@ -223,6 +236,20 @@ class Previewer:
     def _plan(self, catalog: Catalog, scripts: tuple[Script, ...], day: date) -> DayPlan:
         plan, _ = build_day_plan(replace(catalog, scripts=scripts), day, self._speaker)
         return plan
+
+
+def _lower_priority() -> None:
+    """The worker gives way to the audio and decode threads and to the requests (Linux: a
+    thread has its own nice value)."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def _with(catalog: Catalog, candidate: Script, day: date) -> tuple[Script, ...]:

@@ -41,7 +41,7 @@ from daemon.feeds import Broadcast, EventFeed
 from daemon.model import Cancel, Command, ItemKind, Page, Script, Track
 from daemon.paging import Measure, make_page, preview
 from daemon.policy import QUEUE_FULL
-from daemon.preview import Previewer
+from daemon.previewer import Previewer
 from daemon.recurrence import format_local
 from daemon.speech.audio import Audio
 from daemon.speech.recording import RecordingRefused, decode_recording

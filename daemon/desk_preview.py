@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 
 from daemon.desk_scripts import ScriptsDesk
 from daemon.model import Instant, Script
-from daemon.preview import Loss, Preview, Previewer, TypicalPages
+from daemon.preview import Loss, Preview, TypicalPages
+from daemon.previewer import Previewer, PreviewFailed
 from daemon.recurrence import local_instant
 from daemon.store import Store
 from daemon.views import (
@@ -72,7 +73,11 @@ class PreviewDesk:
         """A WAV of the break of its first play, the music either side. Raises Conflict when
         it airs on none of the days."""
         _, script = self.scripts.candidate(version_id)
-        path = self._previewer().listen(self._preview(script))
+        preview = self._preview(script)
+        try:
+            path = self._previewer().listen(preview)
+        except PreviewFailed:
+            raise _failed() from None
         if path is None:
             raise Conflict("never_airs", "预览的日子里它一次也播不出,没有可以试听的插播。")
         return path
@@ -94,7 +99,15 @@ class PreviewDesk:
             if local.date() < today:
                 offsets.append((local.hour * 3600 + local.minute * 60 + local.second, seconds))
         pages = TypicalPages.from_history(offsets, HISTORY_DAYS)
-        return previewer.days(script, today, pages)
+        try:
+            return previewer.days(script, today, pages)
+        except PreviewFailed:
+            raise _failed() from None
+
+
+def _failed() -> Unavailable:
+    return Unavailable("preview_failed", "预览没有算完(预览的进程意外结束):请再试一次,"
+                       "还不行请通知 IT。")  # fmt: skip
 
 
 def _warnings(preview: Preview) -> list[str]:

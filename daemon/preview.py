@@ -7,25 +7,21 @@ without it; both plans are simulated with the store's typical pages (`TypicalPag
 plays counted in the two timelines say how often it would air against what it asks for, at
 which times, and which other campaigns lose plays to it. `listen` renders the break of its
 first airing, with the music either side, through the mixer as the store would hear it.
-Runs on a worker thread of its own at a low priority (never the audio's, nor a request's):
-one preview at a time, the last few kept.
+Runs in a process of its own at a low priority (never holding the service's GIL), one
+preview at a time; the last few are kept.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
 from daemon.audio.sinks import WavSink
-from daemon.catalog.load import Catalog
+from daemon.catalog.load import Catalog, load_catalog
 from daemon.dayplan import build_day_plan
 from daemon.drivers.render import render
 from daemon.drivers.simulate import simulate
@@ -40,16 +36,17 @@ from daemon.model import (
     ScriptKind,
     Source,
 )
-from daemon.speech.speaker import Speaker
+from daemon.speech.speaker import Speaker, open_speaker
 
 __all__ = [
     "MAX_DAYS",
     "DayPreview",
     "Loss",
     "Preview",
-    "Previewer",
     "TypicalPages",
     "asked",
+    "render_break",
+    "simulate_days",
 ]
 
 MAX_DAYS = 62
@@ -60,8 +57,7 @@ HELD = 0.8
 """A day holds the script when it airs at least this share of what it asks for: a campaign
 waits for a song to end, so a few fewer than the clock's count is normal."""
 LEAD = 4.0  # seconds of music rendered before and after the break in `listen`
-_KEPT = 8  # previews kept, and rendered breaks
-NICE = 15  # the worker's priority: below the decode thread's (10)
+_KEPT = 8  # rendered breaks kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,92 +153,75 @@ def asked(script: Script, plan: DayPlan, songs: Sequence[AsRunEntry]) -> int:
     return count if script.max_per_day is None else min(count, script.max_per_day)
 
 
-class Previewer:
-    """Previews against `catalog()` (the service's, as now loaded) in `speaker`'s voice; the
-    rendered breaks go into `folder`."""
+# -- the work, done in the preview process (daemon/previewer.py) ---------------------------
 
-    def __init__(self, catalog: Callable[[], Catalog], speaker: Speaker, folder: Path) -> None:
-        self._catalog, self._speaker, self._folder = catalog, speaker, folder
-        self._worker = ThreadPoolExecutor(1, "preview", initializer=_lower_priority)
-        self._kept: dict[object, Preview] = {}  # touched by the worker thread only
-
-    def days(self, candidate: Script, first: date, pages: TypicalPages) -> Preview:
-        """The candidate simulated over its dates from `first` (waits for the worker)."""
-        return self._worker.submit(self._days, candidate, first, pages).result()
-
-    def listen(self, preview: Preview) -> Path | None:
-        """A WAV of the break of the candidate's first play in `preview`, from `LEAD` seconds
-        before it to `LEAD` after (None: it airs on none of the days). Waits for the worker."""
-        return self._worker.submit(self._listen, preview).result()
-
-    # -- the worker thread: one preview at a time, below the audio's and the pages' priority --
-
-    def _days(self, candidate: Script, first: date, pages: TypicalPages) -> Preview:
-        catalog = self._catalog()
-        key = (candidate, first, pages, catalog.scripts)
-        kept = self._kept.get(key)
-        if kept is None:
-            kept = self._kept[key] = self._simulate(catalog, candidate, first, pages)
-            while len(self._kept) > _KEPT:
-                del self._kept[next(iter(self._kept))]
-        return kept
-
-    def _listen(self, preview: Preview) -> Path | None:
-        day = next((d for d in preview.days if d.times), None)
-        if day is None:
-            return None
-        catalog = self._catalog()
-        plan = self._plan(catalog, _with(catalog, preview.script, day.day), day.day)
-        around = _break_around(simulate(plan), preview.script)
-        if around is None:
-            return None
-        begin, end = around
-        digest = hashlib.sha256(repr((preview.script, day.day, catalog.scripts)).encode())
-        path = self._folder / f"break-{digest.hexdigest()[:16]}.wav"
-        if not path.exists():
-            self._folder.mkdir(parents=True, exist_ok=True)
-            settings, measure = catalog.config.audio, catalog.media.analysis
-            render(plan, [], begin - LEAD, end + LEAD, WavSink(path), settings, measure)
-            for old in sorted(self._folder.glob("break-*.wav"), key=_modified)[:-_KEPT]:
-                old.unlink(missing_ok=True)
-        return path
-
-    def _simulate(
-        self, catalog: Catalog, candidate: Script, first: date, pages: TypicalPages
-    ) -> Preview:
-        last = candidate.valid_until or first + timedelta(days=OPEN_ENDED_DAYS - 1)
-        start = max(first, candidate.valid_from or first)
-        span = [start + timedelta(days=n) for n in range((last - start).days + 1)]
-        days = tuple(self._day(catalog, candidate, day, pages) for day in span[:MAX_DAYS])
-        return Preview(candidate, days, max(0, len(span) - MAX_DAYS), pages)
-
-    def _day(
-        self, catalog: Catalog, candidate: Script, day: date, pages: TypicalPages
-    ) -> DayPreview:
-        with_it = self._plan(catalog, _with(catalog, candidate, day), day)
-        if not any(s.id == candidate.id for s in _scripts_of(with_it)):
-            return DayPreview(day, 0, 0, (), (), _not_on(candidate, day))
-        without = self._plan(catalog, _without(catalog, candidate), day)
-        aired = simulate(with_it, pages.commands(with_it))
-        before = simulate(without, pages.commands(without))
-        mine = [e for e in _plays(aired) if e.ref == candidate.id]
-        songs = [e for e in aired if e.kind is ItemKind.MUSIC]  # the songs that air with it
-        note = "" if mine else _never(candidate, with_it)
-        return DayPreview(
-            day, asked(candidate, with_it, songs), len(mine), tuple(e.start for e in mine),
-            _losses(without, before, aired, candidate.id), note,
-        )  # fmt: skip
-
-    def _plan(self, catalog: Catalog, scripts: tuple[Script, ...], day: date) -> DayPlan:
-        plan, _ = build_day_plan(replace(catalog, scripts=scripts), day, self._speaker)
-        return plan
+_WORLD: dict[Path, tuple[Catalog, Speaker]] = {}
 
 
-def _lower_priority() -> None:
-    """The worker gives way to the audio and decode threads and to the requests (Linux: a
-    thread has its own nice value)."""
-    with contextlib.suppress(OSError, AttributeError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
+def _world(config: Path, scripts: tuple[Script, ...]) -> tuple[Catalog, Speaker]:
+    """The store of `config` (loaded once per process) with the service's library now."""
+    if config not in _WORLD:
+        catalog = load_catalog(config)
+        _WORLD[config] = catalog, open_speaker(catalog.config.speech, catalog.config.state_dir)
+    catalog, speaker = _WORLD[config]
+    return replace(catalog, scripts=scripts), speaker
+
+
+def simulate_days(
+    config: Path, scripts: tuple[Script, ...], candidate: Script, first: date, pages: TypicalPages
+) -> Preview:
+    catalog, speaker = _world(config, scripts)
+    last = candidate.valid_until or first + timedelta(days=OPEN_ENDED_DAYS - 1)
+    start = max(first, candidate.valid_from or first)
+    span = [start + timedelta(days=n) for n in range((last - start).days + 1)]
+    days = tuple(_day(catalog, speaker, candidate, day, pages) for day in span[:MAX_DAYS])
+    return Preview(candidate, days, max(0, len(span) - MAX_DAYS), pages)
+
+
+def _day(
+    catalog: Catalog, speaker: Speaker, candidate: Script, day: date, pages: TypicalPages
+) -> DayPreview:
+    with_it = _plan(catalog, speaker, _with(catalog, candidate, day), day)
+    if not any(s.id == candidate.id for s in _scripts_of(with_it)):
+        return DayPreview(day, 0, 0, (), (), _not_on(candidate, day))
+    without = _plan(catalog, speaker, _without(catalog, candidate), day)
+    aired = simulate(with_it, pages.commands(with_it))
+    before = simulate(without, pages.commands(without))
+    mine = [e for e in _plays(aired) if e.ref == candidate.id]
+    songs = [e for e in aired if e.kind is ItemKind.MUSIC]  # the songs that air with it
+    note = "" if mine else _never(candidate, with_it)
+    return DayPreview(
+        day, asked(candidate, with_it, songs), len(mine), tuple(e.start for e in mine),
+        _losses(without, before, aired, candidate.id), note,
+    )  # fmt: skip
+
+
+def render_break(
+    config: Path, scripts: tuple[Script, ...], preview: Preview, folder: Path
+) -> Path | None:
+    day = next((d for d in preview.days if d.times), None)
+    if day is None:
+        return None
+    catalog, speaker = _world(config, scripts)
+    plan = _plan(catalog, speaker, _with(catalog, preview.script, day.day), day.day)
+    around = _break_around(simulate(plan), preview.script)
+    if around is None:
+        return None
+    begin, end = around
+    digest = hashlib.sha256(repr((preview.script, day.day, catalog.scripts)).encode())
+    path = folder / f"break-{digest.hexdigest()[:16]}.wav"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        settings, measure = catalog.config.audio, catalog.media.analysis
+        render(plan, [], begin - LEAD, end + LEAD, WavSink(path), settings, measure)
+        for old in sorted(folder.glob("break-*.wav"), key=_modified)[:-_KEPT]:
+            old.unlink(missing_ok=True)
+    return path
+
+
+def _plan(catalog: Catalog, speaker: Speaker, scripts: tuple[Script, ...], day: date) -> DayPlan:
+    plan, _ = build_day_plan(replace(catalog, scripts=scripts), day, speaker)
+    return plan
 
 
 def _modified(path: Path) -> float:

@@ -39,7 +39,7 @@ from daemon.desk import Desk, DeskSettings
 from daemon.drivers.days import Days
 from daemon.drivers.live import Live
 from daemon.notify import Notifier
-from daemon.preview import Previewer
+from daemon.previewer import Previewer
 from daemon.recorder import Recorder
 from daemon.service_log import EventLog, OnAirStatus
 from daemon.speech.speaker import open_speaker
@@ -81,7 +81,7 @@ class Service:
         config, api = self.config, self.config.service.api
         listening = _listen(api.host, api.port)
         store = Store(config.state_dir / DATABASE)
-        sink = None
+        sink = previewer = None
         try:
             speaker = open_speaker(config.speech, config.state_dir)
             sink = open_sink(self._device or config.audio.device)
@@ -94,7 +94,7 @@ class Service:
                 library=config.scripts_dir, script_names=_script_names(config),
                 campaign_min_gap_minutes=config.breaks.campaign_min_gap_minutes,
             )  # fmt: skip
-            previewer = Previewer(lambda: days.catalog, speaker, config.state_dir / "previews")
+            previewer = Previewer(lambda: days.catalog, config.state_dir / "previews")
             desk = Desk(days, store, accounts, speaker, presets, self.catalog.media.analysis,
                         settings, self._clock, previewer)  # fmt: skip
             if config.directory_seed is not None:
@@ -142,6 +142,8 @@ class Service:
             listening.close()
             if sink is not None:
                 sink.close()
+            if previewer is not None:
+                previewer.close()
             store.close()
 
     def _lifespan(

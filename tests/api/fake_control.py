@@ -25,7 +25,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from daemon.catalog.load import Catalog, load_catalog
+from daemon.catalog.load import load_catalog
 from daemon.control import Control, Feed
 from daemon.desk_book import BookDesk
 from daemon.desk_preview import PreviewDesk
@@ -33,8 +33,7 @@ from daemon.desk_reports import ReportsDesk
 from daemon.desk_scripts import ScriptsDesk
 from daemon.desk_switchboard import SwitchboardDesk
 from daemon.emergency import precedence
-from daemon.preview import Previewer
-from daemon.speech.speaker import Speaker
+from daemon.previewer import Previewer
 from daemon.store import Store
 from daemon.switchboard.book import Deadlines
 from daemon.views import (
@@ -64,19 +63,21 @@ from daemon.views import (
     UpcomingItem,
     User,
 )
-from tests.conftest import default_speaker
 from tests.preview_store import make_preview_store
 
 __all__ = ["SETUP_TOKEN", "START", "FakeControl", "FakeFeed"]
 
 
 @functools.cache
-def _preview_world() -> tuple[Catalog, Speaker]:
-    """The preview store, loaded once for every fake (read only), and one voice for them all
-    (its cache renders each text once)."""
+def _previewer() -> Previewer:
+    """The previews over the preview store, made once for every fake (it is only read): one
+    preview process for them all."""
     folder = Path(tempfile.mkdtemp(prefix="fake-control-preview-"))
+    catalog = load_catalog(make_preview_store(folder / "store"))
+    previewer = Previewer(lambda: catalog, folder / "previews")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    return load_catalog(make_preview_store(folder / "store")), default_speaker()
+    atexit.register(previewer.close)
+    return previewer
 
 
 STORE_TZ = timezone(timedelta(hours=8))
@@ -604,8 +605,7 @@ class FakeControl:
         use."""
         with self.lock:
             if self._previews is None:
-                catalog, speaker = _preview_world()
-                previewer = Previewer(lambda: catalog, speaker, self.db.path.parent / "previews")
+                previewer = _previewer()
                 clock = lambda: self.now.timestamp()  # noqa: E731
                 self._previews = PreviewDesk(self.db, self.scripts, previewer, clock,
                                              lambda: SHANGHAI)  # fmt: skip

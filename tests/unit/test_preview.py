@@ -14,7 +14,8 @@ from daemon.dayplan import build_day_plan
 from daemon.drivers.simulate import simulate
 from daemon.library import approved_fields, check_script, script_text
 from daemon.model import ItemKind, Script, Source
-from daemon.preview import MAX_DAYS, OPEN_ENDED_DAYS, Previewer, TypicalPages, asked
+from daemon.preview import MAX_DAYS, OPEN_ENDED_DAYS, TypicalPages, asked
+from daemon.previewer import Previewer
 from daemon.speech.speaker import Speaker
 from tests.factory import PlanSpec, campaign_script, fixed_script, make_plan
 from tests.preview_store import make_preview_store
@@ -37,7 +38,7 @@ def test_what_the_preview_says_is_what_the_store_airs_once_it_is_approved(
     config = make_preview_store(tmp_path / "store")
     candidate = script(every_songs=2, dayparts=["evening"], max_per_day=60, valid_until=str(DAY))
     catalog = load_catalog(config)
-    preview = Previewer(lambda: catalog, speaker, tmp_path / "previews")
+    preview = Previewer(lambda: catalog, tmp_path / "previews")
     [day] = preview.days(candidate, DAY, PAGES).days
     # approve it as the desk does: its file in the library, then the day planned from disk
     fields = approved_fields({"id": "draw", "kind": "campaign", "title": "抽奖",
@@ -60,7 +61,7 @@ def test_a_new_version_replaces_the_approved_one_and_loses_nothing_to_itself(
 ) -> None:
     config = make_preview_store(tmp_path / "store")
     calmer = script(id="winter-sale", title="冬季特卖", every_songs=4, valid_until="2026-11-29")
-    preview = Previewer(lambda: load_catalog(config), speaker, tmp_path / "previews")
+    preview = Previewer(lambda: load_catalog(config), tmp_path / "previews")
     days = preview.days(calmer, DAY, PAGES).days
     assert [d.day for d in days] == [DAY, date(2026, 11, 29)]
     assert all(d.held == "full" and d.losses == () for d in days)
@@ -71,7 +72,7 @@ def test_the_range_is_bounded_and_an_open_ended_one_shows_four_weeks(
     tmp_path: Path, speaker: Speaker
 ) -> None:
     config = make_preview_store(tmp_path / "store")
-    preview = Previewer(lambda: load_catalog(config), speaker, tmp_path / "previews")
+    preview = Previewer(lambda: load_catalog(config), tmp_path / "previews")
     weekly = script(every_songs=50, weekdays=["wed"])
     shown = preview.days(weekly, DAY, PAGES)
     assert len(shown.days) == OPEN_ENDED_DAYS and shown.more_days == 0

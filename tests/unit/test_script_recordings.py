@@ -15,9 +15,8 @@ import pytest
 from daemon.catalog.media import MediaCache
 from daemon.catalog.scripts import load_scripts
 from daemon.desk_scripts import ScriptsDesk
-from daemon.store import Store
 from daemon.views import Forbidden, Refused, Role, User
-from tests.unit.test_scripts_workflow import CAMPAIGN, DEC_1, PLANNER, SHANGHAI
+from tests.unit.test_scripts_workflow import CAMPAIGN, PLANNER, scripts_desk
 
 TRAINED = User(7, "陈静", frozenset({Role.MARKETING}), trained=True)
 UNTRAINED = User(8, "周敏", frozenset({Role.MARKETING}))
@@ -37,11 +36,7 @@ def wav_bytes(seconds: float, amplitude: float = 0.3, rate: int = 16000) -> byte
 
 @pytest.fixture
 def desk(tmp_path: Path) -> ScriptsDesk:
-    library = tmp_path / "scripts_library"
-    library.mkdir()
-    names = (("一楼", "二楼", "停车场"), ("daytime", "evening"))
-    return ScriptsDesk(Store(tmp_path / "mall-pa.db"), library, lambda: names,
-                       lambda: DEC_1, lambda: SHANGHAI)  # fmt: skip
+    return scripts_desk(tmp_path)
 
 
 def test_a_trained_announcers_recording_goes_through_approval_into_the_library(

@@ -39,13 +39,18 @@ CAMPAIGN: dict[str, Any] = {
 }
 
 
-@pytest.fixture
-def desk(tmp_path: Path) -> ScriptsDesk:
-    library = tmp_path / "scripts_library"
+def scripts_desk(folder: Path, min_gap_minutes: float = 0.0) -> ScriptsDesk:
+    """The scripts workflow over a store and a library in `folder`, on 2025-12-01."""
+    library = folder / "scripts_library"
     library.mkdir()
     names = (("一楼", "二楼", "停车场"), ("daytime", "evening"))
-    return ScriptsDesk(Store(tmp_path / "mall-pa.db"), library, lambda: names,
-                       lambda: DEC_1, lambda: SHANGHAI)  # fmt: skip
+    return ScriptsDesk(Store(folder / "mall-pa.db"), library, lambda: names,
+                       lambda: DEC_1, lambda: SHANGHAI, min_gap_minutes)  # fmt: skip
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> ScriptsDesk:
+    return scripts_desk(tmp_path)
 
 
 def lib(desk: ScriptsDesk) -> Path:
@@ -204,11 +209,7 @@ def test_a_library_that_cannot_be_written_leaves_the_script_waiting(desk: Script
 def test_a_frequency_closer_than_the_campaign_gap_is_refused_before_it_is_stored(
     tmp_path: Path,
 ) -> None:
-    library = tmp_path / "scripts_library"
-    library.mkdir()
-    names = (("一楼",), ("evening",))
-    desk = ScriptsDesk(Store(tmp_path / "mall-pa.db"), library, lambda: names,
-                       lambda: DEC_1, lambda: SHANGHAI, min_gap_minutes=10)  # fmt: skip
+    desk = scripts_desk(tmp_path, min_gap_minutes=10)
     often = {k: v for k, v in CAMPAIGN.items() if k != "every_songs"}
     with pytest.raises(BadFile) as refused:
         desk.save(MARKETING, {**often, "every_minutes": 5}, None, "")

@@ -102,10 +102,12 @@ class ScriptsDesk:
     ) -> ScriptVersionView:
         """A new script (`version_id` None), or an edit of a version: a draft, a rejected or
         a submitted one (withdrawn) is changed; an approved one gets a new version. The
-        version's recording, if it has one, stays with it (`record`, `unrecord`)."""
+        version's recording (`record`) stays with it while its text stays the same: a new
+        text needs a new recording."""
         record = None if version_id is None else self._record(version_id)
         fields = {k: v for k, v in fields.items() if k not in _SERVER_KEYS}
-        if record is not None and "audio" in record.fields:
+        said = record is not None and fields.get("text") == record.fields.get("text")
+        if record is not None and said and "audio" in record.fields:
             fields.update((k, record.fields[k]) for k in ("audio", "recorded_by"))
         return self._save(user, fields, record, address, "script_saved")
 

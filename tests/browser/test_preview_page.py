@@ -19,24 +19,18 @@ sleeps: every wait is an `expect` with a deadline.
 
 from __future__ import annotations
 
-import logging
 import re
-import socket
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import Locator, Page, Request, expect
 
 from daemon.views import Role
-from tests.api.conftest import bearer, make_app
+from tests.api.conftest import bearer
 from tests.api.fake_control import FakeControl
-from tests.browser.harness import ARTIFACTS, COOKIE, DESK, Contexts
-from tests.e2e.running import wait_for
+from tests.browser.fake_site import FakeSite, open_scripts, serving
+from tests.browser.harness import ARTIFACTS, Contexts
 
 MARKETING = "孙悦"
 PLANNER = "周洁"
@@ -69,69 +63,14 @@ HELD = {"off": "不播", "none": "一次也播不出", "short": "播不够", "fu
 SHOWN_TIMES = 6
 
 
-@dataclass
-class FakeSite:
-    """The API app over a FakeControl, served by uvicorn in a thread (harness.Served)."""
-
-    fake: FakeControl
-    base: str
-    http: httpx.Client
-    log: list[str] = field(default_factory=list)
-
-    @property
-    def https(self) -> bool:
-        return False
-
-    def output(self) -> str:
-        return "\n".join(self.log)
-
-    def get(self, path: str, name: str) -> Any:
-        answer = self.http.get(path, headers=bearer(self.fake, name))
-        assert answer.status_code == 200, f"GET {path}: {answer.status_code} {answer.text}"
-        return answer.json()
-
-    def post(self, path: str, body: dict[str, Any] | None, name: str) -> Any:
-        answer = self.http.post(path, json=body, headers=bearer(self.fake, name))
-        assert answer.status_code in (200, 201), f"POST {path}: {answer.status_code} {answer.text}"
-        return answer.json()
-
-
-class _Kept(logging.Handler):
-    def __init__(self, lines: list[str]) -> None:
-        super().__init__()
-        self.lines = lines
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(self.format(record))
-
-
 @pytest.fixture(scope="module")
 def site() -> Iterator[FakeSite]:
     """The fake control with 孙悦 of marketing and 周洁, a planner, served on a free port."""
     fake = FakeControl()
     fake.add_user(MARKETING, "marketing-pass-1234", Role.MARKETING)
     fake.add_user(PLANNER, "planner-pass-1234", Role.PLANNER)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(make_app(fake), log_config=None, access_log=False, lifespan="off")
-    server = uvicorn.Server(config)
-    lines: list[str] = []
-    kept = _Kept(lines)
-    logging.getLogger("uvicorn.error").addHandler(kept)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="fake-site")
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for("uvicorn serving the fake control", lambda: server.started or None, 20)
-        with httpx.Client(base_url=base, timeout=60) as http:
-            yield FakeSite(fake, base, http, lines)
-    finally:
-        server.should_exit = True
-        thread.join(20)
-        sock.close()
-        logging.getLogger("uvicorn.error").removeHandler(kept)
+    with serving(fake) as served:
+        yield served
 
 
 def drafted(site: FakeSite, script: dict[str, Any], *, submit: bool = False) -> int:
@@ -140,20 +79,6 @@ def drafted(site: FakeSite, script: dict[str, Any], *, submit: bool = False) -> 
     if submit:
         site.post(f"/api/scripts/{version}/submit", None, MARKETING)
     return version
-
-
-def open_scripts(contexts: Contexts, site: FakeSite, name: str, label: str = "desk") -> Page:
-    """The scripts page on the desk's screen, signed in as `name` by cookie."""
-    page = contexts.open(label, site, DESK).page
-    token = site.fake.session_for(name).token
-    page.context.add_cookies([{
-        "name": COOKIE, "value": token, "domain": "127.0.0.1", "path": "/",
-        "httpOnly": True, "secure": False, "sameSite": "Strict",
-    }])  # fmt: skip
-    page.goto("/scripts")
-    expect(page.locator("#app")).to_be_visible()
-    expect(page.locator("#list-updated")).to_contain_text("更新于")
-    return page
 
 
 def said(day: str) -> str:

@@ -84,5 +84,8 @@ def test_a_recording_taken_off_leaves_the_text_in_the_standard_voice(
     recorded = desk.record(TRAINED, draft.id, wav_bytes(3.0), "a.wav", "")
     plain = desk.unrecord(TRAINED, recorded.id, "")
     assert "audio" not in plain.fields and "recorded_by" not in plain.fields
+    again = desk.record(TRAINED, plain.id, wav_bytes(3.0), "a.wav", "")
+    reworded = desk.save(TRAINED, {**CAMPAIGN, "text": "圣诞抽奖改到二楼。"}, again.id, "")
+    assert "audio" not in reworded.fields  # the recording said the old words
     sneaky = {**CAMPAIGN, "audio": "/etc/passwd", "recorded_by": "陈静"}
     assert "audio" not in desk.save(TRAINED, sneaky, plain.id, "").fields  # never from outside

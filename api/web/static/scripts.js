@@ -12,7 +12,9 @@
  * planners review (never their own submission), a supervisor only reads; the service
  * checks every step again and its refusals are shown as it says them.
  * The preview by simulation of a version (how it would air, and the break to listen to) is
- * preview.js's (PA.previewBox). Built on common.js (window.PA).
+ * preview.js's (PA.previewBox); its recording in a trained announcer's own voice (B7), to
+ * listen to, upload or take off, is script-recording.js's (PA.recordingBox). Built on
+ * common.js (window.PA).
  */
 (function () {
   "use strict";
@@ -133,6 +135,7 @@
       filter = STATE_NAMES[asked.get("state")] ? asked.get("state") : "";
       selected = parseInt(asked.get("v") || "", 10) || null;
       closeEditor();
+      PA.dropRecordings();
       showPanel(selected ? "detail" : "none");
     }
     startPolling();
@@ -142,6 +145,7 @@
   function onSignedOut() {
     stopPolling();
     PA.closeConfirm();
+    PA.pauseRecordings(); // the microphone is freed; a take is kept for the same person
     left = me; // what the editor holds stays: signing in again as the same person carries on
     me = null;
   }
@@ -298,7 +302,8 @@
       el("span", { class: "v-meta" },
         el("span", { class: "v-id", text: v.script_id }),
         el("span", { class: "v-version", text: "第 " + v.version + " 版" }),
-        el("span", { class: "v-kind", text: KINDS[v.kind] || v.kind })),
+        el("span", { class: "v-kind", text: KINDS[v.kind] || v.kind }),
+        v.fields && v.fields.audio ? el("span", { class: "v-rec", text: "有录音" }) : null),
       el("span", { class: "v-who", text: inQueue ? v.submitted_by + " " + when(v.submitted_at) + " 提交" : lastStep(v) }),
       inQueue ? el("span", { class: "v-schedule", text: schedule(v.fields) }) : null,
       inQueue && ownSubmission(v) ? el("span", { class: "v-own", text: "您自己提交的:请另一位企划同事审批" }) : null);
@@ -374,6 +379,7 @@
     body.appendChild(el("h3", { text: "广播词" }));
     body.appendChild(el("blockquote", { class: "script-text", text: v.fields.text || "" }));
     body.appendChild(el("p", { class: "muted", text: chars(v.fields.text || "") + " 个字" }));
+    body.appendChild(PA.recordingBox(v, recordingOptions(v))); // what the recording says stays above
     body.appendChild(el("h3", { text: "播出安排" }));
     body.appendChild(el("p", { class: "schedule", text: schedule(v.fields) }));
     body.appendChild(el("p", { class: "zones-line", text: zonesText(v.fields) }));
@@ -388,6 +394,36 @@
     if (others) body.appendChild(others);
     body.appendChild(actions(v));
     if (focused && $(focused) && body.contains($(focused))) $(focused).focus();
+  }
+
+  /* What script-recording.js needs to know of `v` and of who is signed in. */
+  function recordingOptions(v) {
+    var next = v.state === "approved" ? openSuccessor(v) : null;
+    var live = approvedOf(v);
+    return {
+      writer: canWrite(), trained: !!me && me.trained === true,
+      elsewhere: v.state === "retired" ? "已停用的广播稿不能再改录音。"
+        : next ? "第 " + next.version + " 版" + STATE_NAMES[next.state] + ":请在那一版上录音。" : "",
+      next: nextVersion(v), live: live ? live.version : 0, changed: recorded, stale: load,
+    };
+  }
+
+  /* A recording uploaded or taken off: the version as it now stands (an approved one's is a
+   * new version) is shown. */
+  function recorded(answer) {
+    takeOne(answer);
+    if (mode === "detail") {
+      selected = answer.id;
+      if (filter && filter !== answer.state) filter = ""; // it stays in sight
+      renderList();
+      renderDetail(true);
+      remember();
+    }
+    load();
+  }
+
+  function recordingText(f) {
+    return f && f.audio ? (f.recorded_by || "") + " 录制的录音" : "没有录音(标准语音)";
   }
 
   /* Where this version stands, in a sentence, when it says more than the badge. */
@@ -454,6 +490,8 @@
       ["广播词", live.fields.text || "", v.fields.text || ""],
       ["播出安排", schedule(live.fields), schedule(v.fields)],
       ["区域", zonesText(live.fields), zonesText(v.fields)],
+      ["录音", recordingText(live.fields), recordingText(v.fields) +
+        (live.fields.audio && v.fields.audio && live.fields.audio !== v.fields.audio ? "(重新录制)" : "")],
     ].filter(function (row) { return row[1] !== row[2]; });
     var box = el("div", { class: "changes" }, el("h3", { text: "和正在播出的第 " + live.version + " 版相比" }));
     if (!rows.length) {
@@ -594,6 +632,8 @@
       body: [
         el("p", { class: "confirm-text", text: v.fields.text || "" }),
         el("p", { class: "confirm-schedule", text: schedule(v.fields) }),
+        v.fields.audio ? el("p", { class: "confirm-recording", text: "播出时用 " + (v.fields.recorded_by || "") +
+          " 录制的录音(B7),不用标准语音。" }) : null,
         warnings.length ? warningsNote(warnings) : null,
         el("p", { class: "muted", text: "批准后写入广播稿库,从下一首歌结束起按排期播出" +
           (live ? ",替换正在播出的第 " + live.version + " 版。" : "。") }),
@@ -709,6 +749,10 @@
       ? "修改「" + (v.title || v.script_id) + "」" + (v.state === "approved" ? "(生成新版本)" : "第 " + v.version + " 版")
       : "新建广播稿";
     var note = editorNote(v);
+    if (v && v.fields.audio) {
+      note += (note ? " " : "") + "这一版有 " + (v.fields.recorded_by || "") + " 录制的录音:广播词不变,保存后录音保留;" +
+        "改了广播词,录音就不再用(它念的是原来的词),请在「录音」里重新录。";
+    }
     $("editor-note").hidden = !note;
     $("editor-note").textContent = note;
     var reason = v && v.reason && (v.state === "rejected" || v.state === "draft") ? v.reason : "";

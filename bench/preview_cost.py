@@ -4,7 +4,8 @@
 
 The preview (daemon/preview.py, `GET /api/scripts/{v}/preview`): the example store's
 library (its approved scripts) with the unapproved `christmas-draft` campaign as the
-candidate over its own dates from 2026-12-01 (25 days), each day planned twice (with it and
+candidate over its own dates from 2026-12-01 (25 days; the next preview from 2026-12-02,
+24 days), each day planned twice (with it and
 without) and simulated twice with the default typical pages, in the preview process
 (daemon/previewer.py): the first preview of a fresh `Previewer` (its process starts and
 loads the store), then the next (another first day, so not from its cache), median of
@@ -17,9 +18,10 @@ extremetuxracer-data, 44.1 and 48 kHz Vorbis: every block resampled) played in r
 miniaudio's null device for --seconds, every device callback (`Live._pull`) timed, twice in
 one run: once with nothing else running (the reference: the same playout, the same files),
 once with previews running one after the other for the whole time (the service's worst
-case: planners clicking again and again; their process started before). The figure a person
-would hear is a callback over the 10 ms period (an underrun: silence); the target is that the
-previews change neither the callbacks' tail nor the underruns.
+case: planners clicking again and again; their process started before), and once with the
+same previews on a thread of the playing process instead (how they ran before b9bc4ba). The
+figure a person would hear is a callback over the 10 ms period (an underrun: silence); the
+target is that the previews change neither the callbacks' tail nor the underruns.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from daemon.audio.sinks import DeviceSink  # noqa: E402
 from daemon.dayplan import build_day_plan  # noqa: E402
 from daemon.drivers.live import Live  # noqa: E402
 from daemon.drivers.simulate import simulate  # noqa: E402
-from daemon.preview import TypicalPages  # noqa: E402
+from daemon.preview import TypicalPages, simulate_days  # noqa: E402
 from daemon.previewer import Previewer  # noqa: E402
 from daemon.service import SWITCH_INTERVAL  # noqa: E402
 from daemon.speech.speaker import open_speaker  # noqa: E402
@@ -91,9 +93,10 @@ def preview_times(runs: int, folder: Path) -> dict[str, list[float] | int]:
     return out
 
 
-def playout(seconds: float, folder: Path, busy: bool) -> list[float]:
+def playout(seconds: float, folder: Path, busy: str = "") -> list[float]:
     """Every callback's duration (ms) of `seconds` of real-time playout, with previews
-    running meanwhile if `busy`."""
+    running meanwhile: `busy` "process" (the service's way), "thread" (the same work on a
+    thread of this process, as before b9bc4ba), "" none."""
     (folder / "bench").mkdir(exist_ok=True)
     example, store = bench_day(folder / "bench"), example_day(events=False)
     catalog = store.catalog
@@ -107,7 +110,11 @@ def playout(seconds: float, folder: Path, busy: bool) -> list[float]:
     def previews() -> None:
         n = 1
         while not stop.is_set():
-            previewer.days(candidate, FIRST.replace(day=1 + n % 20), PAGES)
+            first = FIRST.replace(day=1 + n % 20)
+            if busy == "process":
+                previewer.days(candidate, first, PAGES)
+            else:
+                simulate_days(catalog.config.file, catalog.scripts, candidate, first, PAGES)
             n += 1
 
     settings, known = example.catalog.config.audio, example.media.known
@@ -155,8 +162,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="preview-cost-") as scratch:
         folder = Path(scratch)
         times = preview_times(args.runs, folder)
-        idle = playout(args.seconds, folder, busy=False)
-        busy = playout(args.seconds, folder, busy=True)
+        idle = playout(args.seconds, folder)
+        busy = playout(args.seconds, folder, busy="process")
+        threaded = playout(args.seconds, folder, busy="thread")
 
     def median(key: str, scale: float = 1.0) -> float:
         values = times[key]
@@ -180,15 +188,20 @@ def main() -> None:
         "the same work on its own, in this process": f"a day planned "
         f"{median('plan', 1e3):.1f} ms, simulated with the typical pages "
         f"{median('sim', 1e3):.1f} ms (medians of {args.runs * 5}): 2 x both = {alone:.0f} ms "
-        f"a day; the preview's own counting and passing {median('warm', 1e3) / days - alone:.0f}"
-        " ms a day",
+        f"a day; the next preview's day against it: {median('warm', 1e3) / days / alone:.2f} "
+        "(its process on a core of its own; the days differ a little)",
         "the break to listen to": f"median {median('listen'):.2f} s ({listed('listen')} s): the "
         "day simulated again, the break rendered to WAV",
         "playout alone (reference)": tail(idle),
         "playout while previews run without a pause": tail(busy),
+        "the same, the previews on a thread of the playing process (before b9bc4ba)": tail(
+            threaded
+        ),
     }
     ratio = sorted(busy)[int(len(busy) * 0.99)] / sorted(idle)[int(len(idle) * 0.99)]
     results["p99 callback, previews / alone"] = f"{ratio:.2f}"
+    on_thread = sorted(threaded)[int(len(threaded) * 0.99)] / sorted(idle)[int(len(idle) * 0.99)]
+    results["p99 callback, previews on a thread / alone"] = f"{on_thread:.2f}"
     report("preview_cost.py", results, args.record)
 
 

@@ -53,8 +53,17 @@
       text += "(请 " + this.retryAfter + " 秒后再试)";
     }
     this.message = text;
+    this.problems = Array.isArray(body.problems) ? body.problems : []; // a 422 bad_script's, a bad file's
   }
   Failure.prototype = Object.create(Error.prototype);
+
+  /* The Failure of a refused answer (its JSON `data`, if any), for a request PA.api cannot
+   * make (a file, a raw body); a 401 brings the sign-in form back, as PA.api does. */
+  function refused(response, data) {
+    var retry = parseInt(response.headers.get("Retry-After") || "0", 10) || 0;
+    if (response.status === 401) signedOut();
+    return new Failure(response.status, data, retry);
+  }
 
   function wait(ms) {
     return new Promise(function (resolve) { setTimeout(resolve, ms); });
@@ -370,7 +379,7 @@
 
   window.PA = {
     PAGE_STATES: PAGE_STATES, ROLES: ROLES, waitsFor: waitsFor, reason: reason,
-    Failure: Failure, api: api, start: start, events: events, el: el, clear: clear, $: $,
+    Failure: Failure, refused: refused, api: api, start: start, events: events, el: el, clear: clear, $: $,
     clock: clock, hm: hm, duration: duration, syncClock: syncClock, now: now, key: key,
     untilNextDeadline: untilNextDeadline, showMessage: showMessage, confirmStep: confirmStep,
     closeConfirm: closeConfirm,

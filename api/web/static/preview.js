@@ -64,11 +64,7 @@
           var data = null;
           try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
           if (response.ok) return data;
-          var retry = parseInt(response.headers.get("Retry-After") || "0", 10) || 0;
-          var failure = new PA.Failure(response.status, data, retry);
-          failure.problems = data && Array.isArray(data.problems) ? data.problems : [];
-          if (response.status === 401) PA.api("GET", "/api/me").catch(function () {});
-          throw failure;
+          throw PA.refused(response, data);
         });
       }, function () { throw new PA.Failure(0); });
   }

@@ -1039,7 +1039,7 @@
     saving = true;
     $("save").disabled = $("save-submit").disabled = true;
     PA.showMessage("editor-message", "", thenSubmit ? "正在保存并提交……" : "正在保存……", true);
-    send(was ? "PUT" : "POST", was ? "/api/scripts/" + was.id : "/api/scripts", body)
+    PA.api(was ? "PUT" : "POST", was ? "/api/scripts/" + was.id : "/api/scripts", body)
       .then(function (saved) {
         dirty = false;
         takeOne(saved);
@@ -1167,26 +1167,6 @@
       if (m) return typeof table[i][1] === "string" ? table[i][1] : table[i][1](m);
     }
     return null;
-  }
-
-  /* Like PA.api, for a script's save: the 422's `problems` come along on the failure. */
-  function send(method, path, body) {
-    var who = PA.me();
-    var headers = { Accept: "application/json", "Content-Type": "application/json" };
-    if (who && who.csrf) headers["X-CSRF-Token"] = who.csrf;
-    return fetch(path, { method: method, headers: headers, credentials: "same-origin", cache: "no-store",
-                         body: JSON.stringify(body) })
-      .then(function (response) {
-        return response.text().then(function (text) {
-          var data = null;
-          try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
-          if (response.ok) return data;
-          var failure = new PA.Failure(response.status, data, 0);
-          failure.problems = data && Array.isArray(data.problems) ? data.problems : [];
-          if (response.status === 401) PA.api("GET", "/api/me").catch(function () {}); // the sign-in form
-          throw failure;
-        });
-      }, function () { throw new PA.Failure(0); });
   }
 
   // -- the schedule in plain Chinese ----------------------------------------------------------

@@ -11,6 +11,7 @@ out. Each step is in the version's history and the audit log.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -26,6 +27,7 @@ from daemon.library import (
     file_for,
     keep_recording,
     recording_file,
+    recordings_of,
     remove_script,
     script_text,
     write_script,
@@ -185,19 +187,24 @@ class ScriptsDesk:
         moved = self._move(user, record, state, "approve", "", address)
         approved = approved_fields(fields, user.name, day)
         note = f"经 mall-pa 批准:第 {record.version} 版,{user.name},{day.isoformat()}"
+        wav = recording_file(library, record.script_id, record.version)
         try:
             if "audio" in approved:  # the recording first: the file names it once it is there
-                wav = recording_file(library, record.script_id)
                 write_script(wav, (self._recordings() / str(approved["audio"])).read_bytes())
                 approved["audio"] = wav.name
             write_script(file_for(library, record.script_id), script_text(approved, note))
         except OSError as err:
+            with contextlib.suppress(OSError):
+                wav.unlink(missing_ok=True)  # the file on air still names its own
             self.store.move_version(record.id, "approved", "submitted", "unapprove",
                                     self._clock(), user.name, str(err))  # fmt: skip
             raise Unavailable(
                 "library_unwritable",
                 f"无法写入广播稿库 {library}({err.strerror or err}):没有批准,请通知 IT。",
             ) from None
+        for old in recordings_of(library, record.script_id):
+            if old.name != approved.get("audio"):
+                remove_script(old)  # the versions before: no file names them any more
         return moved
 
     def reject(self, user: User, version_id: int, reason: str, address: str) -> ScriptVersionView:
@@ -211,8 +218,8 @@ class ScriptsDesk:
         library = self._library()
         moved = self._move(user, record, state, "retire", "", address)
         remove_script(file_for(library, record.script_id))
-        if "audio" in record.fields:
-            remove_script(recording_file(library, record.script_id))
+        for old in recordings_of(library, record.script_id):
+            remove_script(old)
         return moved
 
     def candidate(self, version_id: int) -> tuple[VersionRecord, Script]:

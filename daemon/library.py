@@ -31,6 +31,7 @@ __all__ = [
     "file_for",
     "keep_recording",
     "recording_file",
+    "recordings_of",
     "remove_script",
     "script_text",
     "write_script",
@@ -94,9 +95,17 @@ def keep_recording(folder: Path, audio: Audio) -> str:
     return name
 
 
-def recording_file(library: Path, script_id: str) -> Path:
-    """Where an approved script's recording lives in the library: beside its TOML file."""
-    return library / f"{script_id}.wav"
+def recording_file(library: Path, script_id: str, version: int) -> Path:
+    """Where an approved version's recording lives in the library: beside its script's TOML
+    file, named for the version, so that a new one never replaces the one the file on air
+    names before the file itself is replaced."""
+    return library / f"{script_id}-v{version}.wav"
+
+
+def recordings_of(library: Path, script_id: str) -> list[Path]:
+    """Every version's recording of `script_id` in the library."""
+    named = re.compile(rf"{re.escape(script_id)}-v[0-9]+\.wav")
+    return sorted(p for p in library.glob("*.wav") if named.fullmatch(p.name))
 
 
 def file_for(folder: Path, script_id: str) -> Path:

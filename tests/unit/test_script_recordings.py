@@ -15,7 +15,7 @@ import pytest
 from daemon.catalog.media import MediaCache
 from daemon.catalog.scripts import load_scripts
 from daemon.desk_scripts import ScriptsDesk
-from daemon.views import Forbidden, Refused, Role, User
+from daemon.views import Forbidden, Refused, Role, Unavailable, User
 from tests.unit.test_scripts_workflow import CAMPAIGN, PLANNER, scripts_desk
 
 TRAINED = User(7, "陈静", frozenset({Role.MARKETING}), trained=True)
@@ -52,12 +52,15 @@ def test_a_trained_announcers_recording_goes_through_approval_into_the_library(
     desk.submit(TRAINED, edited.id, "")
     desk.approve(PLANNER, edited.id, "")
     assert desk.library is not None
-    assert (desk.library / "xmas-draw.wav").is_file()
     media = MediaCache(None)
     [loaded] = load_scripts(desk.library, media.track, ["一楼"], ["evening"])
     assert (loaded.recorded_by, loaded.audio and loaded.audio.playable) == ("陈静", True)
-    assert loaded.audio is not None and loaded.audio.path.name == "xmas-draw.wav"
-    desk.retire(PLANNER, edited.id, "")
+    assert loaded.audio is not None and loaded.audio.path.name == "xmas-draw-v1.wav"
+    again = desk.record(TRAINED, edited.id, wav_bytes(5.0), "again.wav", "")  # version 2
+    desk.submit(TRAINED, again.id, "")
+    desk.approve(PLANNER, again.id, "")
+    assert sorted(p.name for p in desk.library.iterdir()) == ["xmas-draw-v2.wav", "xmas-draw.toml"]
+    desk.retire(PLANNER, again.id, "")
     assert list(desk.library.iterdir()) == []
 
 
@@ -89,3 +92,17 @@ def test_a_recording_taken_off_leaves_the_text_in_the_standard_voice(
     assert "audio" not in reworded.fields  # the recording said the old words
     sneaky = {**CAMPAIGN, "audio": "/etc/passwd", "recorded_by": "陈静"}
     assert "audio" not in desk.save(TRAINED, sneaky, plain.id, "").fields  # never from outside
+
+
+def test_an_approval_that_cannot_write_the_script_leaves_no_recording_behind(
+    desk: ScriptsDesk,
+) -> None:
+    draft = desk.save(TRAINED, CAMPAIGN, None, "")
+    recorded = desk.record(TRAINED, draft.id, wav_bytes(3.0), "a.wav", "")
+    desk.submit(TRAINED, recorded.id, "")
+    assert desk.library is not None
+    (desk.library / "xmas-draw.toml").mkdir()  # the script's file cannot be replaced
+    with pytest.raises(Unavailable):
+        desk.approve(PLANNER, recorded.id, "")
+    assert [p.name for p in desk.library.iterdir()] == ["xmas-draw.toml"]  # no new WAV
+    assert desk.version(PLANNER, recorded.id).state == "submitted"

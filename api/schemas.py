@@ -303,6 +303,9 @@ class StatusOut(ResponseBody):
     emergencies: list[EmergencyOut]  # every active one, in the order they air
     output: OutputOut
     check: CheckOut | None
+    campaigns_held_until: str | None = Field(
+        None, description="After an emergency no campaign airs before this (B5, the calm)"
+    )
 
 
 class TimelineOut(ResponseBody):

@@ -267,6 +267,7 @@ class Desk:
         ok, problem = station.audio_ok()
         device, warning = station.output()
         emergency, emergencies = self._emergencies.now()
+        calm = forecast.calm_until if forecast.calm_until and forecast.calm_until > now else None
         return StatusView(
             day=plan.day.isoformat(),
             now=format_local(now, zone),
@@ -279,6 +280,7 @@ class Desk:
             emergencies=emergencies,
             output=OutputView(device, ok, warning or problem),
             check=self.check,
+            campaigns_held_until=None if calm is None else format_local(calm, zone),
         )
 
     def timeline(self, day: str | None = None) -> list[dict[str, object]]:

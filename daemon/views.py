@@ -263,6 +263,7 @@ class StatusView:
     emergencies: tuple[EmergencyView, ...]  # every active one, in the order they air
     output: OutputView
     check: CheckView | None = None
+    campaigns_held_until: str | None = None  # after an emergency: no campaign before then
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,7 @@ class Forecast:
     upcoming: tuple[Upcoming, ...]
     pages: dict[str, PagePlace]
     following: Item | None  # the first item to start after `now`
+    calm_until: Instant | None = None  # no campaign airs before this, after an emergency
 
     @staticmethod
     def empty(now: Instant) -> Forecast:
@@ -88,6 +89,7 @@ def forecast(playout: Playout, horizon: float = HORIZON) -> Forecast:
         spans,
         pages,
         spans[0].item if spans else None,
+        snapshot.queue.calm_until,
     )
 
 

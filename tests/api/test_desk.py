@@ -156,6 +156,7 @@ def test_an_emergency_cuts_in_and_clears_and_status_follows(world: World) -> Non
     desk = world.login("desk")
     status = world.client.get("/api/status", headers=desk).json()
     assert status["now_playing"]["kind"] == "music" and not status["on_air"]
+    assert status["campaigns_held_until"] is None
     assert status["upcoming"] and status["emergency"]["active"] is False
     started = world.client.post("/api/emergency", json={"script": "fire"}, headers=desk)
     assert started.status_code == 202 and started.json()["active"] is True
@@ -165,6 +166,10 @@ def test_an_emergency_cuts_in_and_clears_and_status_follows(world: World) -> Non
     assert status["emergency"]["started_by"] == "desk"
     cleared = world.client.post("/api/emergency/clear", json={}, headers=desk)
     assert cleared.status_code == 200 and cleared.json()["active"] is False
+    world.station.advance(2.0)  # the message fades out, the music comes back
+    held = world.client.get("/api/status", headers=desk).json()["campaigns_held_until"]
+    calm = world.station.now() + world.station.plan.calm_after_emergency
+    assert held is not None and abs(datetime.fromisoformat(held).timestamp() - calm) < 2.0
     assert world.client.post("/api/emergency/clear", json={}, headers=desk).status_code == 409
     last = world.client.get("/api/emergency", headers=desk).json()  # the day's last one
     assert (last["active"], last["title"], last["started_by"], last["cleared_by"]) == (

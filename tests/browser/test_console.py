@@ -329,6 +329,10 @@ def test_an_emergency_airs_only_after_its_confirmation_and_is_cleared(
         expect(desk.locator("#now-kind")).to_have_text("音乐", timeout=10_000)
         expect(onair).not_to_have_class(lit())
         expect(desk.locator("#upcoming .group-emergency")).to_have_count(0)
+        held = service.running.get("/api/status", service.bearer("赵强"))["campaigns_held_until"]
+        expect(desk.locator("#calm-note")).to_have_text(  # B5: the calm after it, and until when
+            f"紧急广播之后,活动广播暂停到 {held[11:16]}。"
+        )
     finally:
         clear_every_emergency(service)
 

@@ -31,6 +31,7 @@
   var UPCOMING_ROWS = 40;   // the next 15 minutes, at most this many rows
   var ASRUN_ROWS = 200;     // today's log, newest first, at most this many rows
   var MAX_NOTES = 5;        // the pre-opening check's notes shown
+  var calmUntil = 0;        // ms: no campaign before then, after an emergency (0: none)
 
   var me = null;
   var live = null;          // PA.events() handle
@@ -178,6 +179,9 @@
     renderOnAir();
     renderQueue();
     renderUpcoming(data.upcoming);
+    calmUntil = data.campaigns_held_until ? Date.parse(data.campaigns_held_until) : 0;
+    $("calm-note").dataset.until = data.campaigns_held_until || "";
+    tickCalm();
     renderHealth(data.check, data.output);
     if (asrun.day && asrun.day !== data.day) refreshTimeline(); // a new day began
     tick();
@@ -246,6 +250,15 @@
     if (greetingDue && PA.now() >= greetingDue) refreshGreeting();
     tickNow();
     tickQueue();
+    tickCalm();
+  }
+
+  /* After an emergency no campaign airs for a while (B5, `calm_after_emergency_minutes`):
+   * the desk sees until when, so that nobody wonders where the campaigns went. */
+  function tickCalm() {
+    var note = $("calm-note");
+    note.hidden = !calmUntil || PA.now() >= calmUntil;
+    if (!note.hidden) note.textContent = "紧急广播之后,活动广播暂停到 " + PA.hm(note.dataset.until) + "。";
   }
 
   /* S1: what to say when an outside call is answered (您早 before the cut-over, 您好 after),

@@ -1,29 +1,26 @@
 """The scripts workflow at the desk (B6): marketing drafts and submits campaign and fixed
 scripts, planners approve or reject them, and approval writes the script into the library.
 
-Every script a person sends is checked exactly as the library loader will read it (the
-config's zones and dayparts, every bound); a script with problems is refused whole with each
-problem named (`BadFile`), nothing stored. Approval moves the version first (two planners at
-once: the second is told), then writes `<library>/<id>.toml` atomically with `approved_by`
-and `approved_at`; a write that fails moves it back and says why. Retiring takes the file
-out. Each step is in the version's history and the audit log.
+Every script a person sends is checked as approval will take it (`daemon.script_checks`),
+nothing stored if it has problems. A trained announcer's recording (B7) waits beside the
+store until approval. Approval moves the version first (two planners at once: the second is
+told), then writes its recording and `<library>/<id>.toml` atomically with `approved_by` and
+`approved_at`; a write that fails moves it back and says why. Retiring takes the files out.
+Each step is in the version's history and the audit log.
 """
 
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from daemon.catalog.problems import Problem
 from daemon.library import (
     RECORDING,
     approved_fields,
-    check_script,
     file_for,
     keep_recording,
     recording_file,
@@ -34,6 +31,7 @@ from daemon.library import (
 )
 from daemon.model import Script
 from daemon.recurrence import local_iso
+from daemon.script_checks import SERVER_KEYS, checked
 from daemon.script_workflow import (
     STATE_NAMES,
     DraftState,
@@ -48,12 +46,10 @@ from daemon.script_workflow import (
 from daemon.speech.recording import RecordingRefused, decode_recording
 from daemon.store import Store, VersionRecord
 from daemon.views import (
-    BadFile,
     Conflict,
     ControlError,
     Forbidden,
     NotFound,
-    ProblemView,
     Refused,
     ScriptStepView,
     ScriptVersionView,
@@ -61,17 +57,9 @@ from daemon.views import (
     User,
 )
 
-__all__ = ["KINDS", "SCRIPT_ID", "ScriptsDesk"]
+__all__ = ["ScriptsDesk"]
 
 T = TypeVar("T")
-SCRIPT_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
-"""A script's id: also its file's name in the library."""
-
-_SERVER_KEYS = ("approved_by", "approved_at", "audio", "recorded_by")
-"""Keys of a script file only the service writes (approval, `record`)."""
-
-KINDS = ("campaign", "fixed")
-"""The scripts that go through the workflow (emergency presets are the IT person's)."""
 
 
 class ScriptsDesk:
@@ -107,7 +95,7 @@ class ScriptsDesk:
         version's recording (`record`) stays with it while its text stays the same: a new
         text needs a new recording."""
         record = None if version_id is None else self._record(version_id)
-        fields = {k: v for k, v in fields.items() if k not in _SERVER_KEYS}
+        fields = {k: v for k, v in fields.items() if k not in SERVER_KEYS}
         said = record is not None and fields.get("text") == record.fields.get("text")
         if record is not None and said and "audio" in record.fields:
             fields.update((k, record.fields[k]) for k in ("audio", "recorded_by"))
@@ -236,37 +224,9 @@ class ScriptsDesk:
     def _script(
         self, fields: dict[str, Any], refused: str = "没有保存"
     ) -> tuple[dict[str, Any], Script]:
-        """(the fields without empty ones, the script they make), checked as the library
-        loader reads them, and against what the day can hold; else BadFile."""
-        kind = fields.get("kind")
-        if kind not in KINDS:
-            raise Refused("bad_kind", "广播稿类型只能是 campaign(活动)或 fixed(定时)。", "kind")
-        if not isinstance(fields.get("id"), str) or not SCRIPT_ID.fullmatch(fields["id"]):
-            raise Refused("bad_id", "编号只能用小写字母、数字和 -,以字母或数字开头,最多 60 个,"
-                          "例如 xmas-draw-2026(它也是广播稿库里的文件名)。", "id")  # fmt: skip
-        clean = {k: v for k, v in fields.items() if v not in (None, "", [])}
-        for key in ("approved_by", "approved_at"):
-            clean.pop(key, None)  # approval sets them
-        if "audio" in clean and not RECORDING.fullmatch(str(clean["audio"])):
-            clean.pop("audio")  # not a recording `record` kept: never a path from outside
-        zones, dayparts = self._names()
-        script, problems = check_script(clean, zones, dayparts, self._recordings())
+        """(the fields without empty ones, the script they make), as approval will take them."""
         today = datetime.fromtimestamp(self._clock(), self._zone()).date()
-        if script is not None and script.valid_until is not None and script.valid_until < today:
-            found = script.valid_until.isoformat()
-            problems.append(Problem(Path("script"), "valid_until", f"today ({today}) or later",
-                                    found, "a campaign that has ended cannot air"))  # fmt: skip
-        gap = self._min_gap
-        if script is not None and script.every_minutes is not None and script.every_minutes < gap:
-            problems.append(Problem(
-                Path("script"), "every_minutes", f"at least {gap:g} (minutes)",
-                f"{script.every_minutes:g}", f"two campaign announcements are at least {gap:g} "
-                "minutes apart ([breaks] campaign_min_gap_minutes): the day cannot hold more",
-            ))  # fmt: skip
-        if problems or script is None:
-            shown = tuple(ProblemView(p.where, p.expected, p.found, p.hint) for p in problems)
-            raise BadFile("bad_script", f"广播稿有 {len(shown)} 处要改,{refused}。", shown)
-        return clean, script
+        return checked(fields, self._names(), self._recordings(), today, self._min_gap, refused)
 
     def _recordings(self) -> Path:
         """Where the versions' recordings wait for approval: beside the store."""

@@ -60,6 +60,8 @@ from daemon.views import (
 __all__ = ["ScriptsDesk"]
 
 T = TypeVar("T")
+_STEPS = {"script_saved": "edit", "script_recorded": "record", "script_unrecorded": "unrecord"}
+"""The step in a version's history of each change of its fields (by its audit action)."""
 
 
 class ScriptsDesk:
@@ -144,16 +146,18 @@ class ScriptsDesk:
         clean = self._checked(fields)
         if record is not None and clean["id"] != record.script_id:
             raise Refused("id_changed", f"广播稿编号是「{record.script_id}」,不能改。", "id")
-        now = self._clock()
+        now, step = self._clock(), _STEPS[action]
         if record is None:
             self._id_free(str(clean["id"]))
             saved: VersionRecord | None = self.store.new_version(
-                str(clean["id"]), kind, clean, now, user.name
+                str(clean["id"]), kind, clean, now, user.name, step
             )
         elif new:
-            saved = self.store.new_version(record.script_id, kind, clean, now, user.name)
+            saved = self.store.new_version(record.script_id, kind, clean, now, user.name, step)
         else:
-            saved = self.store.save_version(record.id, record.state, kind, clean, now, user.name)
+            saved = self.store.save_version(
+                record.id, record.state, kind, clean, now, user.name, step
+            )
         if saved is None:
             raise _moved()
         self.store.audit(now, user.name, address, action, saved.script_id,

@@ -14,7 +14,7 @@ __all__ = ["ScriptStepView", "ScriptVersionView"]
 class ScriptStepView:
     at: str
     by: str
-    action: str  # edit, submit, approve, reject, retire, superseded
+    action: str  # edit, record, unrecord, submit, approve, reject, retire, superseded
     state: str  # the state it left the version in
     reason: str
 

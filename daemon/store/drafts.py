@@ -59,9 +59,11 @@ class DraftStore(Database):
     """Script versions and their history (mixed into `Store`)."""
 
     def new_version(
-        self, script_id: str, kind: str, fields: dict[str, Any], at: float, by: str
-    ) -> VersionRecord:
-        """A draft: version 1 of a new script, or the next version of an existing one."""
+        self, script_id: str, kind: str, fields: dict[str, Any], at: float, by: str,
+        action: str = "edit",
+    ) -> VersionRecord:  # fmt: skip
+        """A draft: version 1 of a new script, or the next version of an existing one
+        (`action` for its history: edit, record, unrecord)."""
         text = json.dumps(fields, ensure_ascii=False, sort_keys=True)
         with self._write() as conn:
             last = conn.execute(
@@ -73,13 +75,14 @@ class DraftStore(Database):
                 (script_id, (last or 0) + 1, kind, text, by, at, at),
             )
             version_id = int(cursor.lastrowid or 0)
-            _event(conn, version_id, at, by, "edit", "draft", "")
+            _event(conn, version_id, at, by, action, "draft", "")
             row = conn.execute(f"{_VERSION} WHERE id = ?", (version_id,)).fetchone()
         return _record(row)
 
     def save_version(
-        self, version_id: int, expected: str, kind: str, fields: dict[str, Any], at: float, by: str
-    ) -> VersionRecord | None:
+        self, version_id: int, expected: str, kind: str, fields: dict[str, Any], at: float,
+        by: str, action: str = "edit",
+    ) -> VersionRecord | None:  # fmt: skip
         """New fields for a draft, rejected or submitted version (back to draft); None if its
         state is no longer `expected`."""
         text = json.dumps(fields, ensure_ascii=False, sort_keys=True)
@@ -92,7 +95,7 @@ class DraftStore(Database):
             )
             if cursor.rowcount == 0:
                 return None
-            _event(conn, version_id, at, by, "edit", "draft", "")
+            _event(conn, version_id, at, by, action, "draft", "")
             row = conn.execute(f"{_VERSION} WHERE id = ?", (version_id,)).fetchone()
         return _record(row)
 

@@ -108,7 +108,7 @@ def test_a_trained_announcers_recording_goes_with_the_version_and_others_are_ref
     recorded = client.post(url, files=upload, headers=trained)
     assert recorded.status_code == 200, recorded.text
     assert recorded.json()["fields"]["recorded_by"] == "陈静"
-    assert [s["action"] for s in recorded.json()["history"]] == ["edit", "edit"]
+    assert [s["action"] for s in recorded.json()["history"]] == ["edit", "record"]
     heard = client.get(url, headers=bearer(fake, "planner"))
     assert (heard.status_code, heard.headers["content-type"]) == (200, "audio/wav")
     assert heard.content[:4] == b"RIFF"

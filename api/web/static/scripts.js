@@ -464,7 +464,7 @@
   function actionName(step, first) {
     var names = {
       edit: first ? "编写" : "修改", submit: "提交审批", approve: "批准", reject: "退回",
-      retire: "停用", superseded: "被新版本替换", unapprove: "批准没有生效,回到待审批",
+      retire: "停用", superseded: "被新版本替换", record: "上传录音", unrecord: "删除录音", unapprove: "批准没有生效,回到待审批",
     };
     return names[step.action] || step.action;
   }

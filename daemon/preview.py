@@ -5,10 +5,11 @@ service's catalog (config, playlists, the approved library as loaded now, the st
 voice): with the candidate (a new version replacing the approved one of the same id) and
 without it; both plans are simulated with the store's typical pages (`TypicalPages`). The
 plays counted in the two timelines say how often it would air against what it asks for, at
-which times, and which other campaigns lose plays to it. `listen` renders the break of its
-first airing, with the music either side, through the mixer as the store would hear it.
-Runs in a process of its own at a low priority (never holding the service's GIL), one
-preview at a time; the last few are kept.
+which times, and which other campaigns lose plays to it (`simulate_days`). `render_break`
+renders the break of its first airing, with the music either side, through the mixer as
+the store would hear it. Both run in the preview process (daemon/previewer.py), never in
+the service's own: they are given the config's path and the service's library as it is
+now, and load the rest once per process.
 """
 
 from __future__ import annotations
@@ -170,6 +171,8 @@ def _world(config: Path, scripts: tuple[Script, ...]) -> tuple[Catalog, Speaker]
 def simulate_days(
     config: Path, scripts: tuple[Script, ...], candidate: Script, first: date, pages: TypicalPages
 ) -> Preview:
+    """`candidate` simulated day by day over its dates from `first` (at most MAX_DAYS; four
+    weeks if it has no end), against the library `scripts`, with `pages`."""
     catalog, speaker = _world(config, scripts)
     last = candidate.valid_until or first + timedelta(days=OPEN_ENDED_DAYS - 1)
     start = max(first, candidate.valid_from or first)
@@ -199,6 +202,8 @@ def _day(
 def render_break(
     config: Path, scripts: tuple[Script, ...], preview: Preview, folder: Path
 ) -> Path | None:
+    """A WAV in `folder` of the break of the first play in `preview` (made once for the same
+    script, day and library; the last `_KEPT` kept), or None if it airs on none of its days."""
     day = next((d for d in preview.days if d.times), None)
     if day is None:
         return None

@@ -8,6 +8,7 @@ without one; one preview at a time, the last few answers kept.
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import os
 import threading
@@ -24,6 +25,8 @@ from daemon.preview import Preview, TypicalPages, render_break, simulate_days
 
 __all__ = ["IDLE", "PreviewFailed", "Previewer"]
 
+log = logging.getLogger(__name__)
+
 IDLE = 300.0  # seconds without a preview after which its process ends
 KEPT = 8  # answers kept
 NICE = 15  # the preview process's priority: below the service's decode thread (10)
@@ -31,7 +34,8 @@ T = TypeVar("T")
 
 
 class PreviewFailed(Exception):
-    """The preview's process ended before it answered (killed, out of memory)."""
+    """The preview did not answer: its process ended (killed, out of memory) or it failed
+    (logged with its traceback); the next preview starts a new process if need be."""
 
 
 class Previewer:
@@ -85,11 +89,15 @@ class Previewer:
             self._busy += 1
         try:
             return pool.submit(work, catalog.config.file, catalog.scripts, *args).result()
-        except BrokenProcessPool:
+        except (BrokenProcessPool, RuntimeError) as err:  # killed, or shut down meanwhile
             with self._lock:
                 if self._pool is pool:
                     self._pool = None
+            log.error("the preview process ended before it answered (%s)", err)
             raise PreviewFailed("the preview process ended before it answered") from None
+        except Exception:  # a bug in the preview, or the store's files broken since the start
+            log.exception("a preview failed")
+            raise PreviewFailed("the preview failed: see the service's log") from None
         finally:
             with self._lock:
                 self._busy -= 1

@@ -3,9 +3,13 @@ what the store airs once it is approved, and the typical pages are the store's."
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 from datetime import date
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,7 +19,7 @@ from daemon.drivers.simulate import simulate
 from daemon.library import approved_fields, check_script, script_text
 from daemon.model import ItemKind, Script, Source
 from daemon.preview import MAX_DAYS, OPEN_ENDED_DAYS, TypicalPages, asked
-from daemon.previewer import Previewer
+from daemon.previewer import Previewer, PreviewFailed
 from daemon.speech.speaker import Speaker
 from tests.factory import PlanSpec, campaign_script, fixed_script, make_plan
 from tests.preview_store import make_preview_store
@@ -119,3 +123,34 @@ def test_with_no_history_the_pages_are_a_stated_default() -> None:
     pages = TypicalPages.from_history([], 14)
     assert pages.per_hour[9] == 0 and pages.per_hour[10] == 2 and sum(pages.per_hour) == 24
     assert "没有找人广播记录" in pages.basis
+
+
+def test_a_preview_process_that_dies_is_told_and_the_next_preview_starts_another(
+    tmp_path: Path,
+) -> None:
+    config = make_preview_store(tmp_path / "store")
+    catalog = load_catalog(config)
+    previewer = Previewer(lambda: catalog, tmp_path / "previews")
+    one_day = script(every_songs=3, valid_from=str(DAY), valid_until=str(DAY))
+    try:
+        assert previewer.days(one_day, DAY, PAGES).days[0].airs > 0
+        for child in children():
+            os.kill(child, signal.SIGKILL)  # out of memory, say
+        other = script(every_songs=4, valid_from=str(DAY), valid_until=str(DAY))
+        with pytest.raises(PreviewFailed):
+            previewer.days(other, DAY, PAGES)
+        assert previewer.days(other, DAY, PAGES).days[0].airs > 0  # a new process
+    finally:
+        previewer.close()
+
+
+def children() -> list[int]:
+    """The processes this one started (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(fields[1]) == os.getpid():
+                    found.append(int(entry.name))
+    return found

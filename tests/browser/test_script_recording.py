@@ -18,14 +18,11 @@ can. The tests share one fake and run in order. Nothing sleeps: every wait is an
 
 from __future__ import annotations
 
-import io
 import re
-import wave
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-import numpy as np
 import pytest
 from playwright.sync_api import FilePayload, Locator, Page, expect
 
@@ -34,6 +31,7 @@ from tests.api.conftest import bearer
 from tests.api.fake_control import FakeControl
 from tests.browser.fake_site import FakeSite, open_scripts, serving
 from tests.browser.harness import ARTIFACTS, COOKIE, DESK, Contexts, LaunchBrowser
+from tests.unit.test_script_recordings import wav_bytes
 
 TRAINED = "陈静"
 UNTRAINED = "孙悦"
@@ -53,19 +51,6 @@ DRAW: dict[str, Any] = {
 REC = r"rec-[0-9a-f]{16}\.wav"
 SILENT = "录音里听不到声音:请检查麦克风是否打开、是否被静音,靠近一些再录一次。"
 B7 = "只有受过训练的播音员才能用自己的声音录音播出(B7);要录音,请受过训练的同事来录。"
-
-
-def wav_bytes(seconds: float, amplitude: float = 0.3, hz: float = 300, rate: int = 16000) -> bytes:
-    """A tone, 16-bit mono (tests/unit/test_script_recordings.py's); amplitude 0: silence."""
-    t = np.arange(int(seconds * rate)) / rate
-    tone = (amplitude * 32767 * np.sin(2 * np.pi * hz * t)).astype("<i2")
-    out = io.BytesIO()
-    with wave.open(out, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(tone.tobytes())
-    return out.getvalue()
 
 
 @pytest.fixture(scope="module")

@@ -22,9 +22,10 @@ TRAINED = User(7, "陈静", frozenset({Role.MARKETING}), trained=True)
 UNTRAINED = User(8, "周敏", frozenset({Role.MARKETING}))
 
 
-def wav_bytes(seconds: float, amplitude: float = 0.3, rate: int = 16000) -> bytes:
+def wav_bytes(seconds: float, amplitude: float = 0.3, hz: float = 300, rate: int = 16000) -> bytes:
+    """A tone as a 16-bit mono WAV file; amplitude 0: silence."""
     t = np.arange(int(seconds * rate)) / rate
-    tone = (amplitude * 32767 * np.sin(2 * np.pi * 300 * t)).astype("<i2")
+    tone = (amplitude * 32767 * np.sin(2 * np.pi * hz * t)).astype("<i2")
     out = io.BytesIO()
     with wave.open(out, "wb") as w:
         w.setnchannels(1)

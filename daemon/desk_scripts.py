@@ -60,6 +60,7 @@ from daemon.views import (
 __all__ = ["ScriptsDesk"]
 
 T = TypeVar("T")
+_OPEN = ("draft", "submitted", "rejected")  # a version still on its way to the library
 _STEPS = {"script_saved": "edit", "script_recorded": "record", "script_unrecorded": "unrecord"}
 """The step in a version's history of each change of its fields (by its audit action)."""
 
@@ -153,6 +154,7 @@ class ScriptsDesk:
                 str(clean["id"]), kind, clean, now, user.name, step
             )
         elif new:
+            self._no_newer(record)
             saved = self.store.new_version(record.script_id, kind, clean, now, user.name, step)
         else:
             saved = self.store.save_version(
@@ -245,6 +247,15 @@ class ScriptsDesk:
         taken = self.library is not None and file_for(self.library, script_id).exists()
         if taken or self.store.versions(script_id=script_id):
             raise Conflict("id_taken", f"编号「{script_id}」已经有广播稿在用:请换一个编号。")
+
+    def _no_newer(self, record: VersionRecord) -> None:
+        """An approved version is changed once at a time: a newer one still in the workflow
+        (a draft, submitted, rejected) is where the change goes."""
+        for other in self.store.versions(script_id=record.script_id):
+            if other.version > record.version and other.state in _OPEN:
+                state = STATE_NAMES[DraftState(other.state)]
+                raise Conflict("newer_version", f"「{record.script_id}」的第 {other.version} 版"
+                               f"({state})已经在改:请在那一版上改。")  # fmt: skip
 
     def _record(self, version_id: int) -> VersionRecord:
         record = self.store.version(version_id)

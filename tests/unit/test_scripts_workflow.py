@@ -117,6 +117,9 @@ def test_an_edit_of_an_approved_script_is_a_new_version_and_the_old_airs_meanwhi
     assert (second.version, second.state) == (2, "draft")
     assert desk.version(MARKETING, first.id).state == "approved"
     assert loaded(lib(desk))["xmas-draw"].every_songs == 5  # the approved one still
+    with pytest.raises(Conflict) as twice:  # one change of an approved version at a time
+        desk.save(MARKETING, {**CAMPAIGN, "every_songs": 7}, first.id, "")
+    assert twice.value.code == "newer_version" and "第 2 版" in twice.value.message
     desk.submit(MARKETING, second.id, "")
     rejected = desk.reject(PLANNER, second.id, "太频繁了,每 5 首一次就够", "")
     assert (rejected.state, rejected.reason) == ("rejected", "太频繁了,每 5 首一次就够")

@@ -25,8 +25,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import BodyTooLarge, error_response, install_handlers, too_large_message
 from api.routes import ROUTERS
-from api.routes.pages import RECORDING_BODY_LIMIT
 from api.routes.switchboard import DIRECTORY_BODY_LIMIT
+from api.uploads import RECORDING_BODY_LIMIT
 from daemon.control import Control
 
 __all__ = ["JSON_BODY_LIMIT", "BodyLimit", "SecurityHeaders", "create_app"]

@@ -18,23 +18,18 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator, ValidationError
 
 from api.deps import JSON_ONLY, Address, ControlDep, Pager, Recorder
-from api.errors import ApiError, too_large_message
 from api.schemas import DATE_PATTERN, PageOut, PageRequest, PreviewOut, check_date, errors
+from api.uploads import read_recording
 from daemon.views import PageIn, PageState, PageView, RecordingIn
 
 __all__ = [
     "IDEMPOTENCY_PATTERN",
-    "MAX_RECORDING_BYTES",
-    "RECORDING_BODY_LIMIT",
     "page_out",
-    "read_recording",
     "router",
 ]
 
 router = APIRouter(prefix="/api/pages", tags=["pages"])
 
-MAX_RECORDING_BYTES = 30 * 1024 * 1024
-RECORDING_BODY_LIMIT = MAX_RECORDING_BYTES + 64 * 1024  # the file plus the multipart framing
 IDEMPOTENCY_PATTERN = r"^[!-~](?:[ -~]{0,98}[!-~])?$"  # 1-100 printable ASCII characters
 
 PageId = Annotated[str, Path(min_length=1, max_length=100, description="The page's id")]
@@ -118,7 +113,7 @@ def submit_recorded(
         raise RequestValidationError(
             [{**e, "loc": ("body", "page", *e["loc"])} for e in invalid.errors()]
         ) from None
-    recording = RecordingIn(read_recording(audio), (audio.filename or "")[:200])
+    recording = RecordingIn(*read_recording(audio))
     taken, created = control.submit_page(user, _page_in(body), address, idempotency_key, recording)
     return _taken(response, taken, created)
 
@@ -159,7 +154,7 @@ def record_page(
     address: Address,
 ) -> PageOut:
     """Air the trained announcer's own recording of this page (B7), at most 30 MB."""
-    data, filename = read_recording(audio), (audio.filename or "")[:200]
+    data, filename = read_recording(audio)
     return page_out(control.record_page(user, page_id, data, filename, address))
 
 
@@ -168,13 +163,3 @@ def _taken(response: Response, page: PageView, created: bool) -> PageOut:
     response.status_code = 202 if created else 200
     response.headers["Location"] = f"/api/pages/{quote(page.id, safe='')}"
     return page_out(page)
-
-
-def read_recording(audio: UploadFile) -> bytes:
-    """The uploaded file's bytes, at most MAX_RECORDING_BYTES (else 413)."""
-    if audio.size is not None and audio.size > MAX_RECORDING_BYTES:
-        raise ApiError(413, "too_large", too_large_message(MAX_RECORDING_BYTES))
-    data = audio.file.read(MAX_RECORDING_BYTES + 1)
-    if len(data) > MAX_RECORDING_BYTES:
-        raise ApiError(413, "too_large", too_large_message(MAX_RECORDING_BYTES))
-    return data

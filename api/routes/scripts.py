@@ -15,9 +15,9 @@ from fastapi import APIRouter, Depends, File, Path, Query, UploadFile
 from fastapi.responses import FileResponse
 
 from api.deps import Address, ControlDep, require
-from api.routes.pages import read_recording
 from api.schemas import errors
 from api.schemas_scripts import PreviewOut, RejectIn, ScriptIn, ScriptVersionOut
+from api.uploads import read_recording
 from daemon.views import Role, User
 
 __all__ = ["router"]
@@ -110,7 +110,7 @@ def record(
     """The trained announcer's own recording (B7, 403 `not_trained` otherwise) airs instead of
     the text's speech, at most 30 MB: an edit of the version (of an approved one, a new
     version). 422 `recording_silent`, `recording_too_short`, ... say what to do."""
-    data, filename = read_recording(audio), (audio.filename or "")[:200]
+    data, filename = read_recording(audio)
     view = control.scripts.record(user, version_id, data, filename, address)
     return ScriptVersionOut.model_validate(view)
 

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.types import Message
 
-from api.routes.pages import MAX_RECORDING_BYTES, RECORDING_BODY_LIMIT
+from api.uploads import MAX_RECORDING_BYTES, RECORDING_BODY_LIMIT
 from daemon.views import Busy, PageState
 from tests.api.conftest import PAGE, bearer
 from tests.api.fake_control import FakeControl

@@ -99,8 +99,13 @@ class ScriptsDesk:
         text needs a new recording."""
         record = None if version_id is None else self._record(version_id)
         fields = {k: v for k, v in fields.items() if k not in SERVER_KEYS}
-        said = record is not None and fields.get("text") == record.fields.get("text")
-        if record is not None and said and "audio" in record.fields:
+        if (
+            record is not None
+            and "audio" in record.fields
+            and (
+                fields.get("text") == record.fields.get("text")  # the recording says this text
+            )
+        ):
             fields.update((k, record.fields[k]) for k in ("audio", "recorded_by"))
         return self._save(user, fields, record, address, "script_saved")
 

@@ -96,7 +96,7 @@ class Previewer:
             log.error("the preview process ended before it answered (%s)", err)
             raise PreviewFailed("the preview process ended before it answered") from None
         except Exception:  # a bug in the preview, or the store's files broken since the start
-            log.exception("a preview failed")
+            log.exception("a preview failed (%s)", work.__name__)
             raise PreviewFailed("the preview failed: see the service's log") from None
         finally:
             with self._lock:

@@ -1,11 +1,13 @@
 """Decoding ahead: files decode on a worker thread into rings that the audio thread reads.
 
 Contract: a `Feeder` runs one thread, "decode", that opens files and keeps every open `Feed`
-filled up to `ahead` seconds. `Feeder.open(path, offset, loop, limit)` returns a Feed at once:
-it neither opens, decodes, waits nor allocates a ring (the worker does that, soon after); with a
-`limit` the worker also levels and limits what it decodes (daemon/audio/limiter.py).
-`Feed.read(n)` is the audio thread's side and only copies frames out of the ring: n frames,
-fewer only once the file has ended (as `Decoder.read`). Where the worker has fallen behind it
+filled up to `ahead` seconds. `Feeder.open(path, offset, loop, level)` returns a Feed at once:
+it neither opens, decodes, waits nor allocates a ring (the worker does that, soon after); the
+worker puts the frames in the ring as they air, at `level` (levels.at_level: scaled, limited
+where it has a ceiling, within full scale). `Feed.read(n)` is the audio thread's side: n frames,
+fewer only once the file has ended (as `Decoder.read`); in the steady state a view of the ring
+itself, which stays as it is until `GUARD` more frames have been read from the feed (the device
+copies it out at once); else a new array. Where the worker has fallen behind it
 pads with silence and counts an underrun (`Feeder.underruns`, `underrun_frames`); the frames
 it missed are dropped when they come, so the file stays in time with the clock. With
 `blocking` (a sink that is not real time) `read` waits for the worker instead and never
@@ -32,15 +34,16 @@ import numpy as np
 
 from daemon.audio.decode import Decoder, MediaError
 from daemon.audio.format import CHANNELS, DTYPE, RATE, Block
-from daemon.audio.levels import Level
+from daemon.audio.levels import UNITY, Level, Scaled, at_level
 from daemon.audio.limiter import Limited
 
-__all__ = ["AHEAD", "CHUNK", "Feed", "Feeder"]
+__all__ = ["AHEAD", "CHUNK", "GUARD", "Feed", "Feeder"]
 
 log = logging.getLogger(__name__)
 
 AHEAD = 3.0  # seconds each feed holds decoded ahead of the audio thread
 CHUNK = 8192  # frames the worker decodes in one go before it looks at the other feeds
+GUARD = CHUNK  # frames behind the reader the worker never writes: a view read stays valid
 IDLE = 0.25  # seconds the worker sleeps at most when nothing needs filling
 POOL = 6  # rings kept for reuse
 NICE = 10  # the decode thread gives way to the audio thread (it has seconds in hand)
@@ -49,18 +52,15 @@ NICE = 10  # the decode thread gives way to the audio thread (it has seconds in 
 class Feed:
     """One file decoding ahead into a ring: the audio thread reads, the worker writes."""
 
-    def __init__(
-        self, feeder: Feeder, path: Path, offset: int, loop: bool, limit: Level | None
-    ) -> None:
-        self.path, self.offset, self.loop, self.limit = path, offset, loop, limit
+    def __init__(self, feeder: Feeder, path: Path, offset: int, loop: bool, level: Level) -> None:
+        self.path, self.offset, self.loop, self.level = path, offset, loop, level
         self._feeder = feeder
         self._ring: Block | None = None  # set by the worker once the file is open
         self._written = 0  # frames (from `offset`) the worker has put in the ring
         self._read = 0  # frames the audio thread has taken, or passed by in an underrun
         self._end: int | None = None  # where the file ended, once the worker got there
         self._error: MediaError | None = None
-        self._decoder: Decoder | Limited | None = None  # the worker's
-        self._scratch = np.zeros((0, CHANNELS), DTYPE)
+        self._decoder: Scaled | Limited | None = None  # the worker's
         self._woken = False  # asked the worker for more since it last filled this feed
         self.closed = False
 
@@ -71,18 +71,15 @@ class Feed:
         ring, start = self._ring, self._read
         if ring is not None and self._written - start >= count and not self._feeder.blocking:
             at = start % len(ring)
-            if at + count <= len(ring):  # the steady state, every 10 ms: one slice
-                if len(self._scratch) < count:
-                    self._scratch = np.zeros((max(count, 1024), CHANNELS), DTYPE)
-                out = self._scratch[:count]
-                out[...] = ring[at : at + count]
+            if at + count <= len(ring) and count <= GUARD:  # the steady state: a view
+                out = ring[at : at + count]
                 self._read = start + count
                 if not self._woken and self._written - start - count < len(ring) // 2:
                     self._woken = True
                     self._feeder.wake()
                 return out
         if self._feeder.blocking:
-            most = self._feeder.capacity - CHUNK  # the most the worker can have ready at once
+            most = self._feeder.most
             if count > most:
                 return self._pieces(count, most)
             self.wait(count, None)
@@ -92,9 +89,7 @@ class Feed:
             raise self._error
         got = min(have, count)
         size = count if end is None else got
-        if len(self._scratch) < size:
-            self._scratch = np.zeros((max(size, 1024), CHANNELS), DTYPE)
-        out = self._scratch[:size]
+        out = np.empty((size, CHANNELS), DTYPE)  # across the ring's end, once a lap: small
         if got:
             assert ring is not None
             _copy_out(ring, start, out[:got])
@@ -111,7 +106,7 @@ class Feed:
     def wait(self, count: int, timeout: float | None) -> bool:
         """Until `count` frames are ready to read, the file has ended or failed; False if
         `timeout` seconds passed first. Never from the device callback."""
-        count = min(count, self._feeder.capacity - CHUNK)
+        count = min(count, self._feeder.most)
         return self._feeder.wait_for(lambda: self._ready(count), timeout)
 
     @property
@@ -145,7 +140,7 @@ class Feed:
             return 0
         if self._ring is None:
             return CHUNK  # not open yet: the first thing to do
-        return len(self._ring) - max(0, self._ahead())
+        return len(self._ring) - GUARD - max(0, self._ahead())
 
     def _step(self) -> None:
         """Open the file, or decode one chunk into the ring."""
@@ -155,11 +150,7 @@ class Feed:
             except MediaError as err:
                 self._error = err
                 return
-            limit = self.limit
-            if limit is not None and limit.ceiling_db is not None:  # limited as it decodes
-                self._decoder = Limited(decoder, limit.gain, limit.ceiling_db)
-            else:
-                self._decoder = decoder
+            self._decoder = at_level(decoder, self.level)
             self._ring = self._feeder.take_ring()
         ring = self._ring
         assert ring is not None
@@ -201,6 +192,7 @@ class Feeder:
 
     def __init__(self, ahead: float = AHEAD, blocking: bool = False) -> None:
         self.capacity = max(round(ahead * RATE), 4 * CHUNK)
+        self.most = self.capacity - GUARD - CHUNK  # what the worker has ready at least, when full
         self.blocking = blocking
         self.underruns = 0  # reads that came short of frames (each padded with silence)
         self.underrun_frames = 0
@@ -213,12 +205,10 @@ class Feeder:
         self._thread = threading.Thread(target=self._work, name="decode", daemon=True)
         self._thread.start()
 
-    def open(
-        self, path: Path, offset: int = 0, loop: bool = False, limit: Level | None = None
-    ) -> Feed:
-        """A feed of `path` from frame `offset`, filled from now on (returns at once); with
-        `limit`, the frames are at its gain and limited to its ceiling by the worker."""
-        feed = Feed(self, path, offset, loop, limit)
+    def open(self, path: Path, offset: int = 0, loop: bool = False, level: Level = UNITY) -> Feed:
+        """A feed of `path` from frame `offset`, filled from now on (returns at once), its
+        frames at `level` (see the module's contract)."""
+        feed = Feed(self, path, offset, loop, level)
         self._new.append(feed)
         self.wake()
         return feed

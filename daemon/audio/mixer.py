@@ -5,9 +5,12 @@ The mixer is passive and sample-exact: a driver tells it what plays (`start`, `f
 past it, so an item starts on the very frame the one before it ended (zero samples of
 silence at a boundary). It never decides anything and never reads a clock. What it plays
 comes from `Source`s its opener gives: a `Decoder` (render: decoding in the caller's thread)
-or a `Feed` (live: decoded ahead by the decode thread, daemon/audio/feed.py). An item whose
-`Level` has a ceiling is opened limited (`Limited`: at its gain, its true peak kept under the
-ceiling, in the thread that decodes); any other plays at its gain.
+or a `Feed` (live: decoded ahead by the decode thread, daemon/audio/feed.py), each giving the
+file's frames at the item's `Level` (levels.at_level: at its gain, limited where it has a
+ceiling, within full scale, in the thread that decodes). In the steady state (one item, no
+fade, no bed, no master gain) a block is the source's own, passed through untouched: the
+device callback does nothing to the samples. A block `mix` returns is the caller's to copy,
+not to change, and valid until the next `mix` (it may be a view of a feed's ring).
 """
 
 from __future__ import annotations
@@ -19,8 +22,7 @@ import numpy as np
 
 from daemon.audio.decode import Decoder, MediaError
 from daemon.audio.format import CHANNELS, DTYPE, RATE, Block, db_to_gain, frames, silence
-from daemon.audio.levels import Level
-from daemon.audio.limiter import Limited
+from daemon.audio.levels import UNITY, Level, at_level
 
 __all__ = [
     "BED_FADE", "EARLY_END_TOLERANCE", "SEEK_FADE", "Mixer", "Opener", "Source", "Voice",
@@ -43,20 +45,17 @@ class Source(Protocol):
 
 
 class Opener(Protocol):
-    """Opens `path` from its frame `offset` (looping it with `loop`); with `limit`, at its
-    gain and limited to its ceiling. Raises MediaError."""
+    """Opens `path` from its frame `offset` (looping it with `loop`), its frames at `level`
+    (levels.at_level). Raises MediaError."""
 
     def __call__(
-        self, path: Path, offset: int, loop: bool = False, limit: Level | None = None, /
+        self, path: Path, offset: int, loop: bool = False, level: Level = UNITY, /
     ) -> Source: ...
 
 
-def open_decoder(path: Path, offset: int, loop: bool = False, limit: Level | None = None) -> Source:
-    """The render's opener: decoding (and limiting) as it is read, in the caller's thread."""
-    decoder = Decoder(path, offset, loop)
-    if limit is None or limit.ceiling_db is None:
-        return decoder
-    return Limited(decoder, limit.gain, limit.ceiling_db)
+def open_decoder(path: Path, offset: int, loop: bool = False, level: Level = UNITY) -> Source:
+    """The render's opener: decoding (and levelling) as it is read, in the caller's thread."""
+    return at_level(Decoder(path, offset, loop), level)
 
 
 def _ramp(start: float, end: float, count: int) -> Block:
@@ -69,10 +68,10 @@ def _ramp(start: float, end: float, count: int) -> Block:
 
 
 class Voice:
-    """One file playing: its source, gain, a slot of `length` frames, and its fades."""
+    """One file playing: its source (at its level), a slot of `length` frames, its fades."""
 
-    def __init__(self, source: Source, gain: float, length: int | None, offset: int = 0) -> None:
-        self.source, self.gain = source, gain
+    def __init__(self, source: Source, length: int | None, offset: int = 0) -> None:
+        self.source = source
         self.remaining = length  # frames left in the slot; None: until the file ends
         self._fade: Block | None = _ramp(0.0, 1.0, SEEK_FADE) if offset else None
         self._fade_to = 1.0  # the gain once the fade curve is used up
@@ -95,13 +94,13 @@ class Voice:
                 return np.zeros((0, CHANNELS), DTYPE)
             if len(block) == count:
                 self.remaining = (remaining or 0) - count
-                return block * self.gain
+                return block
             return self._tail(block, count)
         want = count if remaining is None else min(count, remaining)
         return self._tail(self._decode(want), count)
 
     def _tail(self, block: Block, count: int) -> Block:
-        """`block` as read for `count` frames: padded, faded and levelled."""
+        """`block` as read for `count` frames: padded and faded (a new array if changed)."""
         want = count if self.remaining is None else min(count, self.remaining)
         if self.remaining is not None and not self.failure:
             left = self.remaining - len(block)
@@ -115,7 +114,7 @@ class Voice:
             block = self._apply_fade(block)
         elif self._fade_to != 1.0:
             block = block * self._fade_to
-        return block * self.gain
+        return block
 
     def _decode(self, want: int) -> Block:
         try:
@@ -175,15 +174,13 @@ class Mixer:
             return
         self._drop_bed()
         try:
-            self._bed = Voice(self._open(path, 0, True), gain, None)
+            self._bed = Voice(self._open(path, 0, True, Level(gain)), None)
             self._bed_path = path
         except MediaError:
             self._bed = None  # the bed is a nicety: the speech airs without it
 
     def _voice(self, path: Path, level: Level, offset: int, length: int) -> Voice:
-        if level.ceiling_db is None:
-            return Voice(self._open(path, offset), level.gain, length, offset)
-        return Voice(self._open(path, offset, False, level.limit), 1.0, length, offset)
+        return Voice(self._open(path, offset, False, level), length, offset)
 
     def wait(self, count: int, timeout: float | None) -> bool:
         """Until the sources on air have `count` frames ready (live: decoded ahead); False
@@ -196,16 +193,18 @@ class Mixer:
         main = self.main
         out = silence(count) if main is None else main.read(count)
         failure = "" if main is None else main.failure
+        summed = False  # out is a new array of ours, maybe beyond full scale
         if self._bed is not None:
             under = self._bed.read(len(out))
             if len(under) == len(out):
-                out += under
+                out, summed = out + under, True
             if self._bed.failure or self._bed.remaining == 0:
                 self._drop_bed()
         if self.master != 1.0:
-            out *= self.master
-        np.minimum(out, 1.0, out=out)  # the ufuncs themselves: np.clip's wrappers cost more
-        np.maximum(out, -1.0, out=out)  # than the clipping, every 10 ms
+            out, summed = out * self.master, True
+        if summed:  # the sources are within full scale each: only a sum or a gain can pass it
+            np.minimum(out, 1.0, out=out)  # the ufuncs themselves: np.clip's wrappers cost
+            np.maximum(out, -1.0, out=out)  # more than the clipping
         return out, failure
 
     def _drop_bed(self) -> None:

@@ -31,7 +31,7 @@ from daemon.audio.sinks import Sink
 from daemon.drivers.forecast import Forecast, forecast
 from daemon.drivers.playout import Input, Playout
 from daemon.drivers.preload import Preloader
-from daemon.drivers.program import Measure, Program, item_level
+from daemon.drivers.program import Measure, Program, bed_level, item_level
 from daemon.events import CommandApplied, Event
 from daemon.model import AsRunEntry, Command, DayPlan, Instant, Recovery, Track
 
@@ -116,10 +116,12 @@ class Live:
         self.preloader = Preloader(self.feeder)
         self._measure, self._settings = measure, settings
         for track, speech in _unannounced(plan, standby):
-            limit = level(measure(track.path), speech, settings).limit
-            self.preloader.standby(track.path, offset=frames(track.cue), limit=limit)
+            playing = level(measure(track.path), speech, settings)
+            self.preloader.standby(track.path, offset=frames(track.cue), level=playing)
         if settings.bed_db is not None and plan.intro.playable:
-            self.preloader.standby(plan.intro.path, loop=True)
+            self.preloader.standby(
+                plan.intro.path, loop=True, level=bed_level(plan, measure, settings)
+            )
         self.program = Program(self.playout, origin, settings, measure, self.preloader.open)
         self.forecast: Forecast = Forecast.empty(origin)  # replaced, never mutated
         self.inbox: queue.SimpleQueue[Ticket] = queue.SimpleQueue() if inbox is None else inbox
@@ -252,4 +254,4 @@ class Live:
         if track is not None and track.playable and (following.at, track.path) != self._prepared:
             self._prepared = (following.at, track.path)
             playing = item_level(following.item, self.plan, self._measure, self._settings)
-            self.preloader.prepare(track.path, frames(track.cue), playing.limit)
+            self.preloader.prepare(track.path, frames(track.cue), playing)

@@ -15,11 +15,11 @@ import threading
 from pathlib import Path
 
 from daemon.audio.feed import Feed, Feeder
-from daemon.audio.levels import Level
+from daemon.audio.levels import UNITY, Level
 
 __all__ = ["Preloader"]
 
-_Key = tuple[Path, int, bool, Level | None]  # the file, from which frame, looped, the limit
+_Key = tuple[Path, int, bool, Level]  # the file, from which frame, looped, at which level
 
 
 class Preloader:
@@ -34,36 +34,36 @@ class Preloader:
         self.ready = threading.Event()  # set while a prepared feed waits to be taken
         self.hits = self.misses = 0
 
-    def prepare(self, path: Path, offset: int = 0, limit: Level | None = None) -> None:
-        """Decode `path` ahead from its frame `offset` (a cue point), limited by `limit` if
-        given (returns at once). Not the audio thread."""
-        key = (path, offset, False, limit)
+    def prepare(self, path: Path, offset: int = 0, level: Level = UNITY) -> None:
+        """Decode `path` ahead from its frame `offset` (a cue point) at `level` (returns at
+        once). Not the audio thread."""
+        key = (path, offset, False, level)
         with self._lock:
             old = self._ready
             if old is not None and old[0] == key:
                 return
             if key in self._standby:
                 return  # decoded ahead already: a fresh feed would start with an underrun
-            self._ready = (key, self.feeder.open(path, offset, False, limit))
+            self._ready = (key, self.feeder.open(path, offset, False, level))
             self.ready.set()
         if old is not None:
             old[1].close()
 
     def standby(
-        self, path: Path, loop: bool = False, offset: int = 0, limit: Level | None = None
+        self, path: Path, loop: bool = False, offset: int = 0, level: Level = UNITY
     ) -> None:
-        """Keep a feed of `path` from `offset` (looped with `loop`, limited by `limit`)
-        decoded ahead at all times."""
-        key = (path, offset, loop, limit)
+        """Keep a feed of `path` from `offset` (looped with `loop`) at `level` decoded ahead
+        at all times."""
+        key = (path, offset, loop, level)
         with self._lock:
             if key not in self._standby:
                 self._standby[key] = self.feeder.open(*key)
         self.standing_by.set()
 
-    def open(self, path: Path, offset: int, loop: bool = False, limit: Level | None = None) -> Feed:
-        """The prepared (or standby) feed if it is this file from this frame at this limit,
+    def open(self, path: Path, offset: int, loop: bool = False, level: Level = UNITY) -> Feed:
+        """The prepared (or standby) feed if it is this file from this frame at this level,
         else a feed opened now (a feed prepared for another file stays for a later one)."""
-        key = (path, offset, loop, limit)
+        key = (path, offset, loop, level)
         with self._lock:
             ready = self._ready
             if ready is not None and ready[0] == key:

@@ -27,7 +27,7 @@ from daemon.audio.mixer import Mixer, Opener, open_decoder
 from daemon.drivers.playout import Playout
 from daemon.model import DayPlan, Instant, Item, ItemKind
 
-__all__ = ["Measure", "Program", "item_level"]
+__all__ = ["Measure", "Program", "bed_level", "item_level"]
 
 Measure = Callable[[Path], Analysis | None]  # a file's loudness analysis (cached)
 PRIMED = frames(0.5)  # decoded ahead of the first item before the device starts
@@ -137,18 +137,23 @@ class Program:
 
     def _bed(self, kind: ItemKind, previous: ItemKind | None) -> None:
         """Under the break's speech, the intro sting loops at `bed_db` (if configured)."""
-        intro = self.playout.plan.intro
+        plan = self.playout.plan
         wanted = (
             self.settings.bed_db is not None
             and kind is ItemKind.ANNOUNCEMENT
             and previous in (ItemKind.INTRO, ItemKind.ANNOUNCEMENT)
-            and intro.playable
+            and plan.intro.playable
         )
         if not wanted:
             self.mixer.bed(None)
             return
-        level = gain_db(self._measure(intro.path), False, self.settings)
-        self.mixer.bed(intro.path, db_to_gain(level) * self.settings.bed_gain)
+        self.mixer.bed(plan.intro.path, bed_level(plan, self._measure, self.settings).gain)
+
+
+def bed_level(plan: DayPlan, measure: Measure, settings: AudioSettings) -> Level:
+    """How the intro sting plays as the bed under a break's speech (`bed_db` under music)."""
+    db = gain_db(measure(plan.intro.path), False, settings)
+    return Level(db_to_gain(db) * settings.bed_gain)
 
 
 def item_level(item: Item, plan: DayPlan, measure: Measure, settings: AudioSettings) -> Level:

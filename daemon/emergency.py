@@ -21,8 +21,9 @@ before anything else (`after`): an all-clear never airs while an alarm is still 
 one cut by a new emergency airs again, in full, once that one is cleared too.
 `restore` takes the cycle up after a restart from the durable log: the active emergencies
 are active again and the one on top starts a fresh repetition at once (its start instant
-kept from the log); when none is, a cleared one whose all-clear had not aired in full airs
-it first.
+kept from the log); the all-clears still owed (of a preset cleared today, not aired in full
+since its clear; or, from the as-run log alone, of the emergency last on air, or cut) air
+once none is active, the first at once when none is.
 """
 
 from __future__ import annotations
@@ -174,10 +175,15 @@ class EmergencyCycle:
         return ending, self._airing
 
     def restore(
-        self, now: Instant, calls: Sequence[EmergencyCall], aired: Sequence[AsRunEntry]
+        self,
+        now: Instant,
+        calls: Sequence[EmergencyCall],
+        aired: Sequence[AsRunEntry],
+        cleared: Sequence[tuple[str, Instant]] = (),
     ) -> None:
         """Take up the cycle at `now` after a restart (see the module's docstring); `calls`
-        are the emergencies active at the restart, in the order they were started."""
+        are the emergencies active at the restart, in the order they were started; `cleared`
+        the day's clears (preset, instant), in order."""
         sounds = [e for e in aired if e.kind is not ItemKind.SKIPPED]
         last = sounds[-1] if sounds else None
         for call in calls:
@@ -185,19 +191,27 @@ class EmergencyCycle:
             if last is not None and last.kind is ItemKind.EMERGENCY and last.ref == call.script.id:
                 began = last.requested_at  # the emergency that was on air: its first instant
             self.start(now, call, began)
-        if calls:
-            return
+        owed: list[tuple[Script, Instant | None]] = [] if calls else self._owed_by(last)
+        for preset, when in cleared:
+            script = self._clears.get(preset)
+            if script is not None and not _aired_since(script.id, when, sounds):
+                owed.append((script, when))
+        for script, since in owed:
+            if all(p.ref != script.id for p in self._pending):
+                self._pending.append(_all_clear(script, since))
+        self._cleared = bool(self._pending) and not calls
+
+    def _owed_by(self, last: AsRunEntry | None) -> list[tuple[Script, Instant | None]]:
+        """The all-clear the last sound before a restart leaves owed, as the as-run log alone
+        tells (no emergency is active): the cleared one's, or the one cut, again in full."""
         if last is None or last.kind is not ItemKind.EMERGENCY:
-            return
+            return []
         clears = {s.id: s for s in self._clears.values()}
         if last.ref in self._clears:  # cleared, its all-clear not yet on air
-            script = self._clears[last.ref]
-        elif last.ref in clears and last.interrupted:  # the all-clear was cut: again in full
-            script = clears[last.ref]
-        else:
-            return
-        self._pending = [_all_clear(script, last.requested_at)]
-        self._cleared = True
+            return [(self._clears[last.ref], last.requested_at)]
+        if last.ref in clears and last.interrupted:  # the all-clear was cut: again in full
+            return [(clears[last.ref], last.requested_at)]
+        return []
 
     def snapshot(self) -> EmergencySnapshot | None:
         active = self.active
@@ -222,6 +236,11 @@ class EmergencyCycle:
     def _air(self, now: Instant, item: Item, alerting: bool = False) -> Item:
         self._on_air, self._began, self._alerting = item, now, alerting
         return item
+
+
+def _aired_since(ref: str, since: Instant, sounds: Sequence[AsRunEntry]) -> bool:
+    """Whether `ref` aired in full, from its start to its end, at or after `since`."""
+    return any(e.ref == ref and e.start >= since and not e.interrupted for e in sounds)
 
 
 def _playable(script: Script) -> bool:

@@ -333,12 +333,14 @@ class Recovery(_Value):
     the item that was on air when the process stopped is among them, `interrupted`);
     `pages` are the pages taken and not yet aired, each with the instant it was accepted
     (queue order and an urgent page's deadline come from it); `emergencies` are those active
-    at the restart, in the order they were started.
+    at the restart, in the order they were started; `cleared` the day's clears so far, each
+    the preset cleared and when, in that order (an all-clear still owed comes from them).
     """
 
     aired: tuple[AsRunEntry, ...] = ()
     pages: tuple[tuple[Page, Instant], ...] = ()
     emergencies: tuple[EmergencyCall, ...] = ()
+    cleared: tuple[tuple[str, Instant], ...] = ()
 
 
 FALLBACK = "music.fallback"

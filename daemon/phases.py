@@ -204,7 +204,7 @@ class Phases:
         self.music.restore(aired)
         for insert in self.queue.restore(now, aired, recovery.pages):
             self.skip(now, insert, _MISSED)
-        self.emergency.restore(now, recovery.emergencies, aired)
+        self.emergency.restore(now, recovery.emergencies, aired, recovery.cleared)
 
 
 def _song(track: Track, source: Source) -> Item:

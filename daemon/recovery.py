@@ -3,7 +3,8 @@
 `recover(...)` closes the as-run rows left open (the item on air when the process stopped:
 logged as interrupted at the last heartbeat, the best bound on its true end), re-queues the
 pages that were taken and not yet aired (one on air airs again in full, B12), skips pages of
-earlier days (their day is over), and finds the emergency that was active. The result is a
+earlier days (their day is over), and finds the emergencies that were active and the day's
+clears (an all-clear not yet aired in full is still owed). The result is a
 `Recovery` for `Engine.restore`: nothing is re-simulated, so only what really aired counts.
 """
 
@@ -61,8 +62,15 @@ def recover(
             emergencies.append(call)
         else:
             log.error("the active emergency %r is no longer a preset", active.script_id)
+    cleared = sorted(
+        (record.cleared_at, record.script_id)
+        for record in store.emergencies(plan.day_start)
+        if record.cleared_at is not None and record.cleared_at >= plan.day_start
+    )
     aired = tuple(store.asrun(day))
-    return Recovery(aired, tuple(pages), tuple(emergencies))
+    return Recovery(
+        aired, tuple(pages), tuple(emergencies), tuple((ref, at) for at, ref in cleared)
+    )
 
 
 def _page(

@@ -121,3 +121,18 @@ def test_a_restart_takes_every_active_emergency_up_in_its_precedence(
     assert item is not None and item.ref == "fire"
     snapshot = station.playout.engine.snapshot().emergency
     assert snapshot is not None and snapshot.waiting == ("power",)
+
+
+def test_a_restart_knows_the_days_clears_for_the_all_clears_still_owed(
+    world: World, speaker: Speaker
+) -> None:
+    desk = world.login("desk")
+    start(world, desk, "fire")
+    start(world, desk, "power")
+    world.client.post("/api/emergency/clear", json={"script": "fire"}, headers=desk)
+    cleared = world.station.now()
+    world.station.advance(5.0)
+    recovery = recover(world.store, world.station.plan, world.presets, speaker, cleared + 5)
+    assert [c.script.id for c in recovery.emergencies] == ["power"]
+    assert [ref for ref, _ in recovery.cleared] == ["fire"]
+    assert abs(recovery.cleared[0][1] - cleared) < 1.0

@@ -151,6 +151,34 @@ def test_after_a_restart_the_highest_active_airs_and_the_other_waits() -> None:
     assert "power" in refs and ALL_CLEAR.id not in refs
 
 
+def test_an_all_clear_owed_when_the_service_stopped_airs_once_the_last_one_is_cleared() -> None:
+    """The fire (with an all-clear) cleared while the power failure (without) was still on;
+    a restart then; the fire's all-clear airs after the power is cleared, once."""
+    plan = replace(plan_of(), all_clears=(("fire", ALL_CLEAR),))
+    commands = [emergency(plan, "15:00", POWER, 12.0), emergency(plan, "15:00:40", FIRE, 13.0),
+                clear(plan, "15:02", "fire")]  # fmt: skip
+    cleared, restart = at(plan, "15:02"), at(plan, "15:03")
+    stopped = Playout(plan, commands)
+    stopped.run_until(restart)
+    stopped.finish(restart)  # the process stops: the power's item on air is cut
+    before = sorted(stopped.timeline, key=lambda e: e.start)
+    recovery = Recovery(tuple(before), (), (EmergencyCall(POWER, 12.0),), (("fire", cleared),))
+    playout = Playout(plan, start=restart, recovery=recovery)
+    assert playout.item is not None and playout.item.ref == "power"
+    playout.run_until(restart + 60)
+    assert all(e.ref != ALL_CLEAR.id for e in playout.timeline)  # not while an alarm is on
+    playout.command(restart + 60, clear(plan, restart + 60, "power").command)
+    playout.run_until(plan.day_end)
+    playout.finish(plan.day_end)
+    owed = [e for e in playout.timeline if e.ref == ALL_CLEAR.id]
+    assert len(owed) == 1 and owed[0].start >= restart + 60 and not owed[0].interrupted
+    log = tuple(before + playout.timeline)
+    later = Recovery(log, (), (), (("fire", cleared),))
+    again = Playout(plan, start=owed[0].end + 1, recovery=later)
+    again.run_until(owed[0].end + 600)
+    assert all(e.ref != ALL_CLEAR.id for e in again.timeline)  # aired in full: owed no more
+
+
 PRESETS = [FIRE, POWER, FLOOD]
 
 

@@ -4,12 +4,17 @@ The library keeps global state and is not thread-safe, so every call runs on one
 thread owned by the module; `EspeakEngine` objects submit work to it and wait. The voice is
 loaded from `voices/cmn-calm`, Mandarin with pitch flutter off: espeak's flutter carries a
 phase from one utterance to the next, which would make the same text come out a few
-milliseconds longer or shorter each time, and durations must be reproducible.
+milliseconds longer or shorter each time, and durations must be reproducible. espeak-ng
+loads a voice file only by a path of at most `VOICE_PATH_LIMIT` bytes: from a deeper
+folder (a clone in a home folder, a virtualenv's site-packages) the voice is loaded from a
+short temporary copy.
 """
 
 from __future__ import annotations
 
 import ctypes
+import os
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,6 +28,7 @@ from daemon.speech.engines import EngineUnavailable, VoiceSettings
 __all__ = ["NORMAL_WPM", "EspeakEngine", "phonemes"]
 
 VOICE_FILE = Path(__file__).with_name("voices") / "cmn-calm"
+VOICE_PATH_LIMIT = 59  # bytes: espeak-ng 1.52 fails to load a voice file by a longer path
 NORMAL_WPM = 175  # espeak-ng's own default speed
 _SYNCHRONOUS = 2  # AUDIO_OUTPUT_SYNCHRONOUS: samples come back through the callback
 _DONT_EXIT = 0x8000  # espeakINITIALIZE_DONT_EXIT: report errors, never exit the process
@@ -33,6 +39,25 @@ _CALLBACK = ctypes.CFUNCTYPE(
     ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
 )
 T = TypeVar("T")
+
+
+def _load_voice(lib: Any, voice: Path) -> bool:
+    """Load the voice file `voice` into espeak-ng, from a short temporary copy if its path
+    is longer than espeak-ng takes (see the module's docstring); False if it failed."""
+    path = os.fsencode(voice)
+    if len(path) <= VOICE_PATH_LIMIT:
+        return bool(lib.espeak_SetVoiceByFile(path) == 0)
+    for folder in dict.fromkeys((tempfile.gettempdir(), "/tmp")):
+        try:
+            with tempfile.NamedTemporaryFile(dir=folder, prefix="mall-pa-voice-") as copy:
+                if len(os.fsencode(copy.name)) > VOICE_PATH_LIMIT:
+                    continue
+                copy.write(voice.read_bytes())
+                copy.flush()
+                return bool(lib.espeak_SetVoiceByFile(os.fsencode(copy.name)) == 0)
+        except OSError:
+            continue
+    return False
 
 
 class _Library:
@@ -73,7 +98,7 @@ class _Library:
         """Load the calm Mandarin voice and apply rate, pitch and volume, if not already."""
         if settings == self.settings:
             return
-        if self.lib.espeak_SetVoiceByFile(str(VOICE_FILE).encode()) != 0:
+        if not _load_voice(self.lib, VOICE_FILE):
             raise EngineUnavailable(f"espeak-ng could not load its voice file {VOICE_FILE}")
         wpm = max(80, min(450, round(NORMAL_WPM * settings.rate / 100)))
         self.lib.espeak_SetParameter(_RATE, wpm, 0)

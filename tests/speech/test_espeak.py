@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import threading
+from pathlib import Path
 
 import pytest
 
+from daemon.speech import espeak
 from daemon.speech.audio import SPEECH_RATE
 from daemon.speech.engines import EngineUnavailable, VoiceSettings, open_engine
 from daemon.speech.espeak import EspeakEngine, phonemes
@@ -44,6 +46,24 @@ def test_same_text_same_length_whatever_came_before() -> None:
     first = len(engine.synthesize("你好").samples)
     engine.synthesize("顾客朋友们,本店将于二十二点打烊。")
     assert len(engine.synthesize("你好").samples) == first
+
+
+def test_the_voice_loads_from_a_folder_deeper_than_espeak_takes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deep = tmp_path / ("clone-in-a-home-folder-" * 3) / "daemon" / "speech" / "voices"
+    deep.mkdir(parents=True)
+    voice = deep / "cmn-calm"
+    voice.write_bytes(espeak.VOICE_FILE.read_bytes())
+    assert len(str(voice)) > espeak.VOICE_PATH_LIMIT
+    text = "请到一楼服务台"
+    expected = len(EspeakEngine(VoiceSettings(rate=83)).synthesize(text).samples)
+    monkeypatch.setattr(espeak, "VOICE_FILE", voice)
+    assert len(EspeakEngine(VoiceSettings(rate=84)).synthesize(text).samples) == pytest.approx(
+        expected, rel=0.05
+    )  # the calm Mandarin voice, not espeak's default one (which fails or reads English)
+    leftovers = list(Path("/tmp").glob("mall-pa-voice-*"))
+    assert leftovers == []
 
 
 def test_rate_changes_the_pace() -> None:

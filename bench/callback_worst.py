@@ -66,7 +66,8 @@ and a period whose block was ready more than 10 ms after its slot counts as late
 The reference, in the same run: the work the callback did before commit d1a19b5 ("the
 audio thread only mixes"), moved off it since, measured now on the same drawn dayparts at
 500 and 2,000 songs, the engine run from midnight to 15:00 (as the old live driver started):
-- the old code itself (`git archive d1a19b5^` into a temporary folder, run in a child
+- the old code itself (`git archive d1a19b5^` into a temporary folder, with that commit's
+  own example store (config, playlists, scripts) and today's generated media, run in a child
   process): `Playout.peek()`, which the old callback called once per item, about 3 s before
   its end: a deepcopy of the engine with the plan and the timeline memoized, then `advance`;
 - today's engine, `copy.deepcopy(engine, {id(plan): plan, id(engine.timeline): []})` as
@@ -164,6 +165,7 @@ TARGET_MS = 2.0
 TAIL_MS = 1.0  # "the tail": callbacks over this
 SLOWEST = 5  # described one by one
 OLD = "d1a19b58c951f6c0145c6cbf20b35bc8f6837db5^"  # before "the audio thread only mixes"
+OLD_FILES = ("daemon", "mall-pa.toml", "playlists", "scripts_library")  # its code, its store
 ISSUE = (
     "12.8 ms at 500 songs a daypart, 52 ms at 2,000; the first decode of a script's speech ~11 ms"
 )
@@ -1009,7 +1011,7 @@ catalog = load_catalog(Path(job["config"]))
 speaker = open_speaker(catalog.config.speech, catalog.config.state_dir)
 plan, _ = build_day_plan(catalog, date.fromisoformat(job["day"]), speaker)
 pool = [t for p in plan.dayparts for t in p.tracks if t.playable]
-assert [str(t.path) for t in pool] == job["pool"], "not the same songs"
+assert [str(t.path.resolve()) for t in pool] == job["pool"], "not the same songs"
 out = {}
 for songs, chosen in job["picks"].items():
     parts = tuple(
@@ -1033,17 +1035,20 @@ print(json.dumps(out))
 def old_peek(example: Example, runs: int) -> dict[int, float] | str:
     """Songs a daypart -> ms of the old code's Playout.peek(), or why it was not measured."""
     archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", OLD, "daemon"], capture_output=True, check=False
+        ["git", "-C", str(ROOT), "archive", OLD, *OLD_FILES], capture_output=True, check=False
     )
     if archive.returncode != 0:
         return f"not measured: git archive {OLD} failed ({archive.stderr.decode().strip()})"
-    job: dict[str, object] = {"config": str(CONFIG), "day": DAY.isoformat(), "at": "15:00"}
+    job: dict[str, object] = {"config": "mall-pa.toml", "day": DAY.isoformat(), "at": "15:00"}
     job["runs"] = runs
     job["picks"] = {str(n): picks(example, n)[1] for n in (FEWER, SONGS)}
-    job["pool"] = [str(t.path) for t in picks(example, FEWER)[0]]
-    with tempfile.TemporaryDirectory(prefix="callback-worst-old-") as tree:
+    job["pool"] = [str(t.path.resolve()) for t in picks(example, FEWER)[0]]
+    # a short folder: the old code loads espeak's voice by a path of at most 59 bytes
+    with tempfile.TemporaryDirectory(prefix="cwo-") as tree:
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(tree, filter="data")
+        for media in ("music", "stings"):  # generated, not in git: today's, the same files
+            (Path(tree) / media).symlink_to(ROOT / media)
         child = subprocess.run(
             [sys.executable, "-c", OLD_CHILD, tree], input=json.dumps(job), cwd=tree,
             capture_output=True, text=True, check=False,

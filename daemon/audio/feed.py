@@ -248,6 +248,8 @@ class Feeder:
             self._wakeup.clear()  # before looking: a wake-up from now on is not lost
             feed = self._neediest()
             if feed is None:
+                with self._cond:  # the feeds closed may have given their rings back
+                    self._cond.notify_all()
                 self._wakeup.wait(IDLE)
                 continue
             try:

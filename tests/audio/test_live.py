@@ -275,12 +275,14 @@ def test_an_underrun_plays_silence_is_counted_and_logged(
         held.wait(10)
         real_init(self, path, start_frame, loop)
 
+    store = ToneStore(tmp_path, SPEC)
+    cache = MediaCache(None)
+    for path in store.freqs:  # measured beforehand, as the day plan does: only decoding waits
+        cache.analysis(path)
     monkeypatch.setattr(Decoder, "__init__", slow)
     monkeypatch.setattr(program, "PRIME_TIMEOUT", 0.05)
-    store = ToneStore(tmp_path, SPEC)
     sink = GatedSink()
-    live = Live(store.plan, sink, AudioSettings(), MediaCache(None).analysis,
-                start=at(store.plan, "15:00:05"))  # fmt: skip
+    live = Live(store.plan, sink, AudioSettings(), cache.known, start=at(store.plan, "15:00:05"))
     audio: list[Block] = []
     inner = live._pull
 

@@ -31,7 +31,10 @@ Two series, in one run:
 - unpaced: a sink calling pull(480) in a loop as fast as the CPU allows, from one thread
   (before each call, outside the timed window, it waits until the decode thread has the
   period's frames of the item on air ready, as 10 ms of real time would give it; the waits
-  are counted),
+  are counted); it tells `Live` it is real time, so that the feeds are read as the device
+  reads them (never waiting: a view of the ring, silence counted if the decoder is behind;
+  before 2026-12-02 it said it was not, and every read took the blocking feeds' path, a
+  lock shared with the decode thread the device's reads never take),
   over --from to --to (default 12:00-17:00, five hours of audio: the last two of the
   sequential daytime daypart, the switch at 14:00, three of the evening shuffle, two of the
   emergencies; the whole day, --from 10:00 --to 22:00, takes about 3 minutes more). Flat
@@ -471,9 +474,11 @@ class Recorder:
 
 
 class Flat:
-    """The unpaced sink: pull(480) in a loop as fast as the CPU allows, in the caller's thread."""
+    """The unpaced sink: pull(480) in a loop as fast as the CPU allows, in the caller's thread;
+    real time to `Live` (the feeds read as the device reads them), its waits outside the
+    timing."""
 
-    name, realtime, warning = "unpaced (timing)", False, ""
+    name, realtime, warning = "unpaced (timing)", True, ""
 
     def __init__(self, recorder: Recorder) -> None:
         self.recorder = recorder

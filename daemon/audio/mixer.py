@@ -10,7 +10,8 @@ file's frames at the item's `Level` (levels.at_level: at its gain, limited where
 ceiling, within full scale, in the thread that decodes). In the steady state (one item, no
 fade, no bed, no master gain) a block is the source's own, passed through untouched: the
 device callback does nothing to the samples. A block `mix` returns is the caller's to copy,
-not to change, and valid until the next `mix` (it may be a view of a feed's ring).
+not to change: it may be a view of a feed's ring, valid until `GUARD` more frames of that
+feed have been read (feed.py), so a caller asking for more at once copies as it goes.
 """
 
 from __future__ import annotations

@@ -24,7 +24,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from daemon.audio.feed import Feeder
+import numpy as np
+
+from daemon.audio.feed import GUARD, Feeder
 from daemon.audio.format import RATE, Block, frames
 from daemon.audio.levels import AudioSettings, level
 from daemon.audio.sinks import Sink
@@ -188,6 +190,10 @@ class Live:
 
     def _pull(self, count: int) -> Block:
         """The device callback's work: apply commands, render the next block, hand over."""
+        if count > GUARD:  # more than a view of a feed's ring stays valid for: copied in pieces
+            return np.concatenate(
+                [self._pull(min(GUARD, count - at)) for at in range(0, count, GUARD)]
+            )
         inbox = self.inbox
         while not inbox.empty():  # this thread alone takes from it: no race with empty()
             ticket = inbox.get_nowait()

@@ -137,6 +137,49 @@ def test_live_airs_what_the_engine_restored_at_the_same_instant_predicts(tmp_pat
     assert len(sink.audio()) == round((until - start) * RATE)
 
 
+class Asking:
+    """A real-time sink asking for `sizes` frames in turn, each once the item on air is
+    decoded that far ahead (a device never waits; the test must not underrun)."""
+
+    name, realtime, warning = "asking", True, ""
+
+    def __init__(self, sizes: list[int]) -> None:
+        self.sizes, self.frames = sizes, 0
+        self.live: Live | None = None
+        self.blocks: list[Block] = []
+
+    def play(self, pull: Pull) -> int:
+        assert self.live is not None
+        for size in self.sizes:
+            assert self.live.program.mixer.wait(size, 10)
+            self.blocks.append(checked(pull(size), size).copy())
+            self.frames += size
+        return self.frames
+
+    def stop(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_device_asking_more_than_a_ring_view_holds_gets_the_same_audio(tmp_path: Path) -> None:
+    """Views of a feed's ring stay valid for GUARD frames: a device asking far more at once
+    (a sound card with long periods) gets exactly what one asking every 10 ms gets."""
+    store = ToneStore(tmp_path, SPEC)
+    start = at(store.plan, "15:00:00")
+    heard = []
+    for sizes in ([PERIOD] * 500, [20_000] * 12):
+        sink = Asking(sizes)
+        live = Live(store.plan, sink, AudioSettings(), MediaCache(None).analysis, start=start)
+        sink.live = live
+        live.run()
+        heard.append(np.concatenate(sink.blocks))
+        assert live.underruns == 0
+    np.testing.assert_array_equal(heard[1][: len(heard[0])], heard[0])
+    assert heard[0].any()
+
+
 def test_the_forecast_places_a_page_before_the_ticket_is_answered(tmp_path: Path) -> None:
     store = ToneStore(tmp_path, SPEC)
     plan = store.plan

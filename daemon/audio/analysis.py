@@ -1,15 +1,16 @@
-"""One pass over a media file, as the mixer will play it: length, loudness, peak, cue points
-and dead air.
+"""One pass over a media file, as the mixer will play it: length, loudness, true peak, cue
+points and dead air.
 
 Contract: `analyse(path)` decodes the file block by block with `Decoder` (never the whole song
 in memory) and returns its `Analysis`, or raises `MediaError` when the file cannot be opened or
 breaks mid-way. Loudness is integrated loudness after ITU-R BS.1770 / EBU R128 (pyebur128), in
-LUFS, -inf when everything is gated out. The cue points are where the sound begins and ends:
-`lead` frames before the first sample above `CUE_DB`, `trail` frames after the last one (a
-song's silent head and tail, which never air; a natural fade stays, down to `CUE_DB`). Dead
-air is a stretch of consecutive 100 ms windows whose RMS over both channels is below
-`BLANK_DB`; `blank_from` is where the first such stretch
-longer than `BLANK_SECONDS` starts (at the end of the file too), else None.
+LUFS, -inf when everything is gated out; the true peak after BS.1770-4 Annex 2 (4x oversampled,
+libebur128), which decides whether the item needs the limiter at its gain. The cue points are
+where the sound begins and ends: `lead` frames before the first sample above `CUE_DB`, `trail`
+frames after the last one (a song's silent head and tail, which never air; a natural fade
+stays, down to `CUE_DB`). Dead air is a stretch of consecutive 100 ms windows whose RMS over
+both channels is below `BLANK_DB`; `blank_from` is where the first such stretch longer than
+`BLANK_SECONDS` starts (at the end of the file too), else None.
 """
 
 from __future__ import annotations
@@ -38,14 +39,14 @@ _READ = 4 * _WINDOW  # frames per read: whole windows, about as many as miniaudi
 _GATE = 4 * _WINDOW  # 400 ms: BS.1770's gating block, the least it can measure
 _BLANK_POWER = 10 ** (BLANK_DB / 10)  # mean square of a window at BLANK_DB
 _CUE = 10 ** (CUE_DB / 20)
-_MODE = pyebur128.MeasurementMode.MODE_I | pyebur128.MeasurementMode.MODE_SAMPLE_PEAK
+_MODE = pyebur128.MeasurementMode.MODE_I | pyebur128.MeasurementMode.MODE_TRUE_PEAK
 
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
     frames: int  # decoded at 48 kHz: exactly what the mixer plays
     loudness: float  # integrated, LUFS; -inf when silent
-    peak_db: float  # sample peak over both channels, dBFS; -inf when all zero
+    peak_db: float  # true peak over both channels, dBTP; -inf when all zero
     blank_from: float | None  # seconds where dead air longer than BLANK_SECONDS starts
     lead: int = 0  # frames before the first sample above CUE_DB (all of them: none is)
     trail: int = 0  # frames after the last sample above CUE_DB
@@ -90,7 +91,7 @@ def analyse(path: Path) -> Analysis:
     loudness = float(pyebur128.get_loudness_global(state))
     if frames < _GATE and first is not None:  # too short to gate: measure it looped
         loudness = _looped_loudness(first)
-    peak = max(float(pyebur128.get_sample_peak(state, ch)) for ch in range(CHANNELS))
+    peak = max(float(pyebur128.get_true_peak(state, ch)) for ch in range(CHANNELS))
     peak_db = 20 * math.log10(peak) if peak > 0 else -math.inf
     silent = np.concatenate(powers) < _BLANK_POWER if powers else np.zeros(0, bool)
     trail = 0 if last is None else frames - last[0] - int(_loud(last[1])[-1]) - 1

@@ -36,7 +36,8 @@ __all__ = [
 ]  # fmt: skip
 
 MAX_BOOST_DB = 20.0  # a quiet file is turned up no more than this (its noise with it)
-TRUE_PEAK_MARGIN_DB = 3.0  # how far a true peak may lie above the sample peak measured
+TRUE_PEAK_MARGIN_DB = 0.5  # how far a true peak may lie above the one measured: a 4x meter
+# reads a peak between its phases low (libebur128: 0.26 dB at 15 kHz), the limiter's is refined
 
 
 @dataclass(frozen=True, slots=True)

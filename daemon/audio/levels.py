@@ -88,8 +88,8 @@ class Scaled:
     def _scale(self, block: Block) -> None:
         if self.gain != 1.0:
             np.multiply(block, self.gain, out=block)
-        np.minimum(block, 1.0, out=block)
-        np.maximum(block, -1.0, out=block)
+        np.clip(block, -1.0, 1.0, out=block)  # one pass: at a decoder's 8,192 frames, half
+        # the time of minimum then maximum (at a device's 480, those are the faster: mixer.py)
 
     def wait(self, count: int, timeout: float | None) -> bool:
         return True

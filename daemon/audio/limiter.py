@@ -17,9 +17,12 @@ pumps. The output does not depend on how the stream is cut into blocks (bit for 
 - Release: then the gain rises linearly in dB at 6 dB per `release` seconds: from D dB of
   reduction it is back to unity D / 6 * release seconds after the peak, plus at most `delay`
   frames (the hold, and the attack's smoothing rounding the corner). A later peak cuts it short.
-Cost (bench/limiter_cost.py, a 2-core AMD EPYC): a 480-frame block takes about 0.25 ms of
-CPU limited all the time, 0.1 ms measured with nothing to limit, 0.01 ms where its peaks are
-9 dB under the ceiling (not measured); an hour, 85 s, 30 s, 2 s (mono measures one channel).
+Cost (bench/limiter_cost.py, a 2-core AMD EPYC, in reads of 8,192 frames as the decode
+thread and a render make): an hour takes 23 s of CPU limited all the time, 11 s measured
+with nothing to limit, under 1 s where the peaks are 9 dB under the ceiling (not measured);
+the ten songs of Debian's extremetuxracer-data at -16 LUFS, 4.1 s an hour (mono measures
+one channel; only the stretches of a piece from its first to its last possibly loud
+32 frames are measured).
 `Limited(source, gain)` is a `Source` (mixer.py) limited as it is read, frame-aligned with its
 source and with no added latency: it reads `delay` frames ahead and flushes them at the end.
 """
@@ -45,9 +48,12 @@ RELEASE = 0.1  # seconds per 6 dB of recovery
 TAPS = 24  # of each interpolating phase: frames n-11 .. n+12 to n + 1/4, 1/2, 3/4
 SPAN = TAPS // 2  # frames after a frame that its interpolation reads
 HOLD = SPAN  # frames the full reduction is held either side of a peak
-PIECE = 768  # frames processed at a time: a long read's temporaries stay small, in cache, and
-# each matrix product under OpenBLAS's threshold for threads (and the sizes where it is slow)
+PIECE = 4096  # frames processed at a time: a long read's temporaries stay under 1 MB
+GROUP = 32  # frames: a piece is measured from the first group that could be loud to the last
+ROWS = 768  # frames interpolated by one matrix product: under OpenBLAS's threshold for
+# threads (and the sizes where it is slow)
 _HISTORY = 2 * SPAN  # input frames kept: the interpolation's, and the frame before
+_STARTS = np.arange(0, (PIECE + _HISTORY) * CHANNELS, GROUP * CHANNELS)  # GROUP-frame blocks
 _STEPS = 2**24  # gain steps per dB in the attack's running sums: integers, exact in any split
 _DEEPEST = 1e-10  # the least gain asked for (-200 dB: an infinite sample)
 Floats = npt.NDArray[np.float64]
@@ -104,6 +110,7 @@ class Limiter:
         if self.ramp < 2 or not release > 0:
             raise ValueError(f"lookahead {lookahead} s is under 0.25 ms or release {release} s")
         self._ceiling = db_to_gain(ceiling_db)
+        self._loud = (self._ceiling * _REFINE - 2e-5) / _BOUND  # a sample over it: measure
         self._slope = 6.0 / (release * frames(1.0))  # dB per frame
         self._window = self.ramp + 2 * HOLD  # the running minimum's
         self._to_gain = math.log(10) / 20 / _STEPS / self.ramp  # a sum of steps to ln(gain)
@@ -134,7 +141,7 @@ class Limiter:
         reach = line[delay - _HISTORY :]  # the frames to measure, SPAN frames behind
         peak = max(float(reach.max()), -float(reach.min()))
         quiet = peak * _BOUND + 1e-5 <= self._ceiling * _REFINE  # (1e-5: the rounding)
-        peaks = None if quiet else self._peaks(reach)
+        peaks = None if quiet else self._loud_peaks(reach)
         if self._idle and (peaks is None or float(peaks.max()) <= self._ceiling):
             self._measured += count  # no reduction: what the general case gives, exactly
             self._floor = min(self._floor, -(self._slope * (self._measured - 1)))
@@ -149,6 +156,22 @@ class Limiter:
             np.multiply(line[:count], self._gains(wanted)[:, None], out=out)
         line[:delay] = line[count:]
 
+    def _loud_peaks(self, reach: Block) -> Floats:
+        """`_peaks(reach)`, measured only from the first to the last GROUP of frames whose
+        samples could make a peak within 0.6 dB of the ceiling; 0 elsewhere (where a peak is
+        under the ceiling, it asks for no reduction whatever it is: the same output)."""
+        count = len(reach) - _HISTORY
+        starts = _STARTS[: -(-len(reach) // GROUP)]
+        loud = np.maximum.reduceat(np.abs(reach).reshape(-1), starts) > self._loud
+        # frame i's peak reads reach[i : i + _HISTORY + 1]: group g, blocks g and g + 1
+        first = max(int(loud.argmax()) - 1, 0) * GROUP
+        end = min(len(loud) - int(loud[::-1].argmax()), -(-count // GROUP)) * GROUP
+        if first == 0 and end >= count:
+            return self._peaks(reach)
+        peaks = np.zeros(count)
+        peaks[first:end] = self._peaks(reach[first : end + _HISTORY])
+        return peaks
+
     def _peaks(self, reach: Block) -> Floats:
         """Each frame's true peak over both channels (the interval to the next frame), for
         the frames `reach` holds with SPAN frames either side, and one more before."""
@@ -159,7 +182,10 @@ class Limiter:
         fixed = np.rint(np.multiply(reach, _IN, dtype=np.float64))
         shape, steps = (count + 1, channels * TAPS), (fixed.strides[0], fixed.itemsize)
         windows = np.ndarray(shape, np.float64, fixed, strides=steps)  # overlapping rows
-        phases = np.ascontiguousarray(windows) @ _FIR_T[channels]
+        phases = np.empty((count + 1, channels * (over - 1)))
+        for row in range(0, count + 1, ROWS):
+            rows = slice(row, row + ROWS)
+            np.matmul(np.ascontiguousarray(windows[rows]), _FIR_T[channels], out=phases[rows])
         phases = phases.T.reshape(channels, over - 1, -1)
         seq = np.empty((channels, over + 2, count), np.float32)  # a row a phase, and the
         seq[:, 0] = phases[:, -1, :-1] * _OUT  # last phase of the frame before,

@@ -281,6 +281,28 @@ def test_the_output_does_not_depend_on_the_blocks(sizes: list[int]) -> None:
     np.testing.assert_array_equal(np.concatenate([*pieces, split.flush()]), expected)
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    count=st.integers(1, PIECE),
+    spikes=st.lists(st.tuples(st.integers(0, PIECE + 2 * HOLD), st.floats(0.3, 1.5)), max_size=4),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_a_piece_is_measured_wherever_a_peak_could_be_near_the_ceiling(
+    count: int, spikes: list[tuple[int, float]], seed: int
+) -> None:
+    """Only the stretch of a piece whose samples could make a peak within 0.6 dB of the
+    ceiling is measured: there the peaks are the whole piece's, elsewhere under that."""
+    reach = np.random.default_rng(seed).normal(0.0, 0.02, (count + 2 * HOLD, CHANNELS))
+    for at, value in spikes:
+        reach[at % len(reach), at % CHANNELS] = value
+    limiter = Limiter(1.0)
+    whole = limiter._peaks(reach.astype(DTYPE))
+    screened = limiter._loud_peaks(reach.astype(DTYPE))
+    measured = screened != 0
+    np.testing.assert_array_equal(screened[measured], whole[measured])
+    assert (whole[~measured] <= 10 ** ((-1.0 - 0.6) / 20)).all()
+
+
 def test_options_are_checked_and_empty_blocks_are_fine() -> None:
     with pytest.raises(ValueError):
         Limiter(1.0, lookahead=0.0003)

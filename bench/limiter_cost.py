@@ -3,7 +3,8 @@
     python bench/limiter_cost.py [--seconds 20] [--runs 5] [--out /tmp/results-limiter.md]
 
 Each signal (--seconds of it, generated: no files) goes through a fresh `Limiter` in reads of
-480 frames (live: the device asks every 10 ms) and of 8192 frames (a render's block, WavSink),
+480 frames (a device period: how the limiter was read before the decode thread) and of
+8192 frames (how it is read now: the decode thread's chunk, a render's block),
 timed by `time.process_time()` (the whole process: any BLAS thread would count), --runs runs
 round robin; figures: CPU per 480 frames, median (and fastest run), and seconds of CPU per
 hour of audio (median). Nothing is written to bench/RESULTS.md. The signals:
@@ -132,7 +133,7 @@ def main() -> None:
         f"{args.seconds:g} s of each signal, {args.runs} runs each (round robin), CPU time",
         "(process_time) per 480 frames: median (fastest run); per hour of audio: median.",
         "",
-        "| signal | frames limited | deepest | reads of 480 (live) | reads of 8192 (render) "
+        "| signal | frames limited | deepest | reads of 480 | reads of 8192 (decoding) "
         "| per hour, reads of 480 / 8192 | reference: `block * gain`, per 480 |",
         "|---|---|---|---|---|---|---|",
     ]

@@ -59,13 +59,23 @@ def open_decoder(path: Path, offset: int, loop: bool = False, level: Level = UNI
     return at_level(Decoder(path, offset, loop), level)
 
 
-def _ramp(start: float, end: float, count: int) -> Block:
-    """A raised-cosine gain curve from `start` to `end` over `count` frames, as a column."""
-    if count <= 0:
-        return np.zeros((0, 1), DTYPE)
-    phase = (np.arange(count, dtype=np.float64) + 1) / count
-    shape = 0.5 - 0.5 * np.cos(np.pi * phase)
-    return (start + (end - start) * shape).astype(DTYPE).reshape(-1, 1)
+class _Ramp:
+    """A raised-cosine gain curve from `start` to `end` over `count` frames, made a block at
+    a time as it is used: a cut's fade may be seconds long (an urgent page's, 2 s: 96,000
+    cosines, 3 ms), and the audio thread computes only the frames of its period."""
+
+    def __init__(self, start: float, end: float, count: int) -> None:
+        self.start, self.end, self.count = start, end, max(count, 0)
+        self.left = self.count  # frames of the curve not taken yet
+
+    def take(self, count: int) -> Block:
+        """The curve's next `count` frames (fewer at its end), as a column."""
+        first = self.count - self.left
+        count = min(count, self.left)
+        self.left -= count
+        phase = (np.arange(first, first + count, dtype=np.float64) + 1) / self.count
+        shape = 0.5 - 0.5 * np.cos(np.pi * phase)
+        return (self.start + (self.end - self.start) * shape).astype(DTYPE).reshape(-1, 1)
 
 
 class Voice:
@@ -74,13 +84,13 @@ class Voice:
     def __init__(self, source: Source, length: int | None, offset: int = 0) -> None:
         self.source = source
         self.remaining = length  # frames left in the slot; None: until the file ends
-        self._fade: Block | None = _ramp(0.0, 1.0, SEEK_FADE) if offset else None
+        self._fade: _Ramp | None = _Ramp(0.0, 1.0, SEEK_FADE) if offset else None
         self._fade_to = 1.0  # the gain once the fade curve is used up
         self.failure = ""  # why the file stopped before its slot was over
 
     def fade_out(self, count: int) -> None:
         """Fade to silence over `count` frames; the slot ends there (nothing more is decoded)."""
-        self._fade, self._fade_to = _ramp(1.0, 0.0, count), 0.0
+        self._fade, self._fade_to = _Ramp(1.0, 0.0, count), 0.0
         self.remaining = count if self.remaining is None else min(self.remaining, count)
 
     def read(self, count: int) -> Block:
@@ -127,11 +137,12 @@ class Voice:
 
     def _apply_fade(self, block: Block) -> Block:
         assert self._fade is not None
-        used = min(len(block), len(self._fade))
+        curve = self._fade.take(len(block))
         out = np.array(block, dtype=DTYPE)
-        out[:used] *= self._fade[:used]
-        out[used:] *= self._fade_to
-        self._fade = self._fade[used:] if used < len(self._fade) else None
+        out[: len(curve)] *= curve
+        out[len(curve) :] *= self._fade_to
+        if not self._fade.left:
+            self._fade = None
         return out
 
     def close(self) -> None:

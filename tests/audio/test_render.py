@@ -227,6 +227,11 @@ def test_an_urgent_page_fades_the_song_over_two_seconds(tmp_path: Path) -> None:
     fade = np.abs(r.audio[r.frame(song.end) - 2 * RATE : r.frame(song.end), 0])
     quarters = [fade[i * RATE // 2 : (i + 1) * RATE // 2].max() for i in range(4)]
     assert quarters == sorted(quarters, reverse=True) and quarters[-1] < quarters[0] / 2
+    count = 2 * RATE  # the curve, made a block at a time, is the raised cosine to the frame
+    first = r.frame(song.end) - count
+    curve = 0.5 + 0.5 * np.cos(np.pi * (np.arange(count) + 1) / count)
+    expected = r.expected(song, count, first - r.frame(song.start)) * curve[:, None]
+    np.testing.assert_allclose(r.audio[first : first + count], expected, atol=2e-6)
 
 
 @pytest.mark.parametrize("damage", ["deleted", "empty", "corrupt", "truncated", "no sound"])

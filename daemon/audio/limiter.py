@@ -111,6 +111,7 @@ class Limiter:
             raise ValueError(f"lookahead {lookahead} s is under 0.25 ms or release {release} s")
         self._ceiling = db_to_gain(ceiling_db)
         self._loud = (self._ceiling * _REFINE - 2e-5) / _BOUND  # a sample over it: measure
+        # (2e-5: the rounding of the bound and of the samples to the interpolation's steps)
         self._slope = 6.0 / (release * frames(1.0))  # dB per frame
         self._window = self.ramp + 2 * HOLD  # the running minimum's
         self._to_gain = math.log(10) / 20 / _STEPS / self.ramp  # a sum of steps to ln(gain)
@@ -139,9 +140,7 @@ class Limiter:
         line = self._line[: delay + count]
         np.multiply(block, self.gain, out=line[delay:])
         reach = line[delay - _HISTORY :]  # the frames to measure, SPAN frames behind
-        peak = max(float(reach.max()), -float(reach.min()))
-        quiet = peak * _BOUND + 1e-5 <= self._ceiling * _REFINE  # (1e-5: the rounding)
-        peaks = None if quiet else self._loud_peaks(reach)
+        peaks = self._loud_peaks(reach)
         if self._idle and (peaks is None or float(peaks.max()) <= self._ceiling):
             self._measured += count  # no reduction: what the general case gives, exactly
             self._floor = min(self._floor, -(self._slope * (self._measured - 1)))
@@ -156,13 +155,16 @@ class Limiter:
             np.multiply(line[:count], self._gains(wanted)[:, None], out=out)
         line[:delay] = line[count:]
 
-    def _loud_peaks(self, reach: Block) -> Floats:
+    def _loud_peaks(self, reach: Block) -> Floats | None:
         """`_peaks(reach)`, measured only from the first to the last GROUP of frames whose
         samples could make a peak within 0.6 dB of the ceiling; 0 elsewhere (where a peak is
-        under the ceiling, it asks for no reduction whatever it is: the same output)."""
+        under the ceiling, it asks for no reduction whatever it is: the same output). None
+        where no group could: nothing to measure."""
         count = len(reach) - _HISTORY
         starts = _STARTS[: -(-len(reach) // GROUP)]
         loud = np.maximum.reduceat(np.abs(reach).reshape(-1), starts) > self._loud
+        if not loud.any():
+            return None
         # frame i's peak reads reach[i : i + _HISTORY + 1]: group g, blocks g and g + 1
         first = max(int(loud.argmax()) - 1, 0) * GROUP
         end = min(len(loud) - int(loud[::-1].argmax()), -(-count // GROUP)) * GROUP

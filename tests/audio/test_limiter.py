@@ -298,6 +298,8 @@ def test_a_piece_is_measured_wherever_a_peak_could_be_near_the_ceiling(
     limiter = Limiter(1.0)
     whole = limiter._peaks(reach.astype(DTYPE))
     screened = limiter._loud_peaks(reach.astype(DTYPE))
+    if screened is None:  # nothing could be near the ceiling: nothing measured
+        screened = np.zeros_like(whole)
     measured = screened != 0
     np.testing.assert_array_equal(screened[measured], whole[measured])
     assert (whole[~measured] <= 10 ** ((-1.0 - 0.6) / 20)).all()

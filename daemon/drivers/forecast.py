@@ -73,7 +73,8 @@ def forecast(playout: Playout, horizon: float = HORIZON) -> Forecast:
                 upcoming.append(Upcoming(event.at, event.at + event.item.duration, event.item))
             elif isinstance(event, PageChanged) and event.state == "on_air":
                 starts.setdefault(event.page_id, event.at)
-    following = [*upcoming[1:], None]  # an item ends no later than the next one starts
+    # an item ends no later than the next one starts (none comes in the night: no items)
+    following: list[Upcoming | None] = [*upcoming[1:], None] if upcoming else []
     spans = tuple(
         Upcoming(u.at, u.ends if n is None else min(u.ends, n.at), u.item)
         for u, n in zip(upcoming, following, strict=True)

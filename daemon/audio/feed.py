@@ -37,7 +37,7 @@ from daemon.audio.format import CHANNELS, DTYPE, RATE, Block
 from daemon.audio.levels import UNITY, Level, Scaled, at_level
 from daemon.audio.limiter import Limited
 
-__all__ = ["AHEAD", "CHUNK", "GUARD", "Feed", "Feeder"]
+__all__ = ["AHEAD", "CHUNK", "GUARD", "Feed", "Feeder", "FeederBase"]
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,9 @@ NICE = 10  # the decode thread gives way to the audio thread (it has seconds in 
 class Feed:
     """One file decoding ahead into a ring: the audio thread reads, the worker writes."""
 
-    def __init__(self, feeder: Feeder, path: Path, offset: int, loop: bool, level: Level) -> None:
+    def __init__(
+        self, feeder: FeederBase, path: Path, offset: int, loop: bool, level: Level
+    ) -> None:
         self.path, self.offset, self.loop, self.level = path, offset, loop, level
         self._feeder = feeder
         self._ring: Block | None = None  # set by the worker once the file is open
@@ -187,8 +189,9 @@ def _copy_out(ring: Block, start: int, out: Block) -> None:
         out[first:] = ring[: len(out) - first]
 
 
-class Feeder:
-    """The decode thread and the feeds it fills."""
+class FeederBase:
+    """What every feeder shares: the rings' size, the waiting, the counts of underruns.
+    A subclass fills the feeds (`open`) and stops (`close`)."""
 
     def __init__(self, ahead: float = AHEAD, blocking: bool = False) -> None:
         self.capacity = max(round(ahead * RATE), 4 * CHUNK)
@@ -197,13 +200,10 @@ class Feeder:
         self.underruns = 0  # reads that came short of frames (each padded with silence)
         self.underrun_frames = 0
         self._new: deque[Feed] = deque()  # opened, not yet taken up by the worker
-        self._feeds: list[Feed] = []  # the worker's
         self._rings: list[Block] = []
         self._wakeup = threading.Event()  # set: the worker looks at the feeds again
         self._cond = threading.Condition()  # notified after each step, for the waiters
         self._stopped = False
-        self._thread = threading.Thread(target=self._work, name="decode", daemon=True)
-        self._thread.start()
 
     def open(self, path: Path, offset: int = 0, loop: bool = False, level: Level = UNITY) -> Feed:
         """A feed of `path` from frame `offset`, filled from now on (returns at once), its
@@ -228,6 +228,19 @@ class Feeder:
     def give_ring(self, ring: Block) -> None:
         if len(self._rings) < POOL:
             self._rings.append(ring)
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class Feeder(FeederBase):
+    """The decode thread and the feeds it fills."""
+
+    def __init__(self, ahead: float = AHEAD, blocking: bool = False) -> None:
+        super().__init__(ahead, blocking)
+        self._feeds: list[Feed] = []  # the worker's
+        self._thread = threading.Thread(target=self._work, name="decode", daemon=True)
+        self._thread.start()
 
     def close(self) -> None:
         """Stop the worker and close every file (no feed is read after this)."""

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from daemon.audio.feed import GUARD, Feeder
+from daemon.audio.child_feed import ChildFeeder
+from daemon.audio.feed import GUARD, Feeder, FeederBase
 from daemon.audio.format import RATE, Block, frames
 from daemon.audio.levels import AudioSettings, level
 from daemon.audio.sinks import Sink
@@ -114,7 +115,9 @@ class Live:
         self.playout = Playout(plan, start=origin, recovery=recovery or Recovery())
         self._mirror = copy.deepcopy(self.playout, {id(plan): plan})
         self.playout.journal = []
-        self.feeder = Feeder(blocking=not sink.realtime)  # a WAV or a test: never underrun
+        # on air, decoding in a process of its own (no share of the GIL); a WAV or a test
+        # decodes in a thread and waits for it (never an underrun)
+        self.feeder: FeederBase = ChildFeeder() if sink.realtime else Feeder(blocking=True)
         self.preloader = Preloader(self.feeder)
         self._measure, self._settings = measure, settings
         for track, speech in _unannounced(plan, standby):
@@ -157,7 +160,7 @@ class Live:
 
     @property
     def underruns(self) -> int:
-        """Device periods in which the decode thread had fallen behind (silence played)."""
+        """Device periods in which decoding had fallen behind (silence played)."""
         return self.feeder.underruns
 
     @property
@@ -246,7 +249,7 @@ class Live:
         if self.feeder.underruns > count and (final or now - when >= UNDERRUN_LOG_EVERY):
             self._underruns_logged = (self.feeder.underruns, now)
             log.warning(
-                "audio underrun: the decode thread fell behind in %d device period(s) so "
+                "audio underrun: decoding fell behind in %d device period(s) so "
                 "far today, %.2f s of silence in all",
                 self.feeder.underruns, self.feeder.underrun_frames / RATE,
             )  # fmt: skip

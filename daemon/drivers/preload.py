@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from daemon.audio.feed import Feed, Feeder
+from daemon.audio.feed import Feed, FeederBase
 from daemon.audio.levels import UNITY, Level
 
 __all__ = ["Preloader"]
@@ -25,7 +25,7 @@ _Key = tuple[Path, int, bool, Level]  # the file, from which frame, looped, at w
 class Preloader:
     """Feeds opened ahead on `feeder`; `open` is the mixer's opener (the audio thread's)."""
 
-    def __init__(self, feeder: Feeder) -> None:
+    def __init__(self, feeder: FeederBase) -> None:
         self.feeder = feeder
         self._lock = threading.Lock()  # held for a swap only: the audio thread takes it too
         self._ready: tuple[_Key, Feed] | None = None

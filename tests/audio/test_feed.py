@@ -1,11 +1,15 @@
-"""Decoding ahead: a feed gives the decoder's very frames, from any offset; when the decode
-thread falls behind, the audio thread gets silence at once, counted, and the file stays in
-time; a file that cannot be opened fails the read, not the thread."""
+"""Decoding ahead, in a thread and in a child process alike: a feed gives the decoder's very
+frames, from any offset; when decoding falls behind, the audio thread gets silence at once,
+counted, and the file stays in time; a file that cannot be opened fails the read, not the
+decoding; a decode process killed mid-feed is started again and the feed goes on, frame
+for frame."""
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +17,8 @@ import pytest
 
 from daemon.audio import feed as feed_module
 from daemon.audio.decode import Decoder, MediaError
-from daemon.audio.feed import CHUNK, Feeder
+from daemon.audio.child_feed import ChildFeeder
+from daemon.audio.feed import CHUNK, Feeder, FeederBase
 from daemon.audio.format import RATE, Block
 from tests.audio.signals import sine, write_ogg
 
@@ -25,11 +30,25 @@ def song(tmp_path: Path) -> Path:
     return write_ogg(tmp_path / "song.ogg", 44100, sine(44100, 4.0, 0.3, 440.0))
 
 
+Make = Callable[..., FeederBase]
+
+
+@pytest.fixture(params=[Feeder, ChildFeeder], ids=["thread", "process"])
+def make(request: pytest.FixtureRequest) -> Iterator[Make]:
+    made: list[FeederBase] = []
+
+    def making(**options: object) -> FeederBase:
+        made.append(request.param(ahead=1.0, **options))
+        return made[-1]
+
+    yield making
+    for feeder in made:
+        feeder.close()
+
+
 @pytest.fixture
-def feeder() -> Iterator[Feeder]:
-    made = Feeder(ahead=1.0)
-    yield made
-    made.close()
+def feeder(make: Make) -> FeederBase:
+    return make()
 
 
 def decoded(path: Path, offset: int = 0) -> Block:
@@ -46,17 +65,14 @@ def drain(read: object, count: int) -> Block:
 
 
 @pytest.mark.parametrize("offset", [0, 12345])
-def test_a_blocking_feed_gives_the_decoders_frames(song: Path, offset: int) -> None:
-    feeder = Feeder(ahead=1.0, blocking=True)  # a ring smaller than the song: it wraps
-    try:
-        feed = feeder.open(song, offset)
-        np.testing.assert_array_equal(drain(feed.read, 4096), decoded(song, offset))
-        assert feed.ended and feeder.underruns == 0
-    finally:
-        feeder.close()
+def test_a_blocking_feed_gives_the_decoders_frames(song: Path, make: Make, offset: int) -> None:
+    feeder = make(blocking=True)  # a ring smaller than the song: it wraps
+    feed = feeder.open(song, offset)
+    np.testing.assert_array_equal(drain(feed.read, 4096), decoded(song, offset))
+    assert feed.ended and feeder.underruns == 0
 
 
-def test_a_feed_read_in_periods_after_waiting_for_each(song: Path, feeder: Feeder) -> None:
+def test_a_feed_read_in_periods_after_waiting_for_each(song: Path, feeder: FeederBase) -> None:
     feed = feeder.open(song)
     pieces = []
     while not feed.ended:
@@ -67,10 +83,15 @@ def test_a_feed_read_in_periods_after_waiting_for_each(song: Path, feeder: Feede
 
 
 class Gate:
-    """Holds every Decoder the feed module opens until `open()`."""
+    """Holds the feeder's decoding until `open()`: a thread's Decoders as they open, a
+    process by SIGSTOP."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(self, feeder: FeederBase, monkeypatch: pytest.MonkeyPatch) -> None:
         self.event = threading.Event()
+        self.pid = feeder.pid if isinstance(feeder, ChildFeeder) else None
+        if self.pid is not None:
+            os.kill(self.pid, signal.SIGSTOP)
+            return
         gate = self
 
         class Held(Decoder):
@@ -82,12 +103,14 @@ class Gate:
 
     def open(self) -> None:
         self.event.set()
+        if self.pid is not None:
+            os.kill(self.pid, signal.SIGCONT)
 
 
 def test_an_underrun_is_silence_counted_and_the_file_stays_in_time(
-    song: Path, feeder: Feeder, monkeypatch: pytest.MonkeyPatch
+    song: Path, feeder: FeederBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    gate = Gate(monkeypatch)
+    gate = Gate(feeder, monkeypatch)
     feed = feeder.open(song)
     late = [feed.read(PERIOD).copy() for _ in range(3)]  # the decode thread is held up
     assert all(not block.any() for block in late) and [len(b) for b in late] == [PERIOD] * 3
@@ -99,16 +122,16 @@ def test_an_underrun_is_silence_counted_and_the_file_stays_in_time(
 
 
 def test_reading_never_waits_for_the_decode_thread(
-    song: Path, feeder: Feeder, monkeypatch: pytest.MonkeyPatch
+    song: Path, feeder: FeederBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    gate = Gate(monkeypatch)
+    gate = Gate(feeder, monkeypatch)
     feeds = [feeder.open(song) for _ in range(3)]  # the thread is stuck opening the first
     for feed in feeds:
         assert len(feed.read(PERIOD)) == PERIOD
     gate.open()
 
 
-def test_a_file_that_cannot_be_opened_fails_the_read(tmp_path: Path, feeder: Feeder) -> None:
+def test_a_file_that_cannot_be_opened_fails_the_read(tmp_path: Path, feeder: FeederBase) -> None:
     feed = feeder.open(tmp_path / "gone.ogg")
     assert feed.wait(PERIOD, 10)
     with pytest.raises(MediaError, match="file not found"):
@@ -117,7 +140,7 @@ def test_a_file_that_cannot_be_opened_fails_the_read(tmp_path: Path, feeder: Fee
     assert good.wait(PERIOD, 10) and good.read(PERIOD).any()  # the thread goes on
 
 
-def test_a_looped_feed_never_ends(tmp_path: Path, feeder: Feeder) -> None:
+def test_a_looped_feed_never_ends(tmp_path: Path, feeder: FeederBase) -> None:
     sting = write_ogg(tmp_path / "sting.ogg", 48000, sine(48000, 0.1, 0.3, 880.0))
     feed = feeder.open(sting, loop=True)
     for _ in range(40):  # 0.4 s: four times round
@@ -126,10 +149,36 @@ def test_a_looped_feed_never_ends(tmp_path: Path, feeder: Feeder) -> None:
     assert not feed.ended and feeder.underruns == 0
 
 
-def test_closed_feeds_give_their_rings_back(song: Path, feeder: Feeder) -> None:
+def test_closed_feeds_give_their_rings_back(song: Path, feeder: FeederBase) -> None:
     for _ in range(10):
         feed = feeder.open(song)
         assert feed.wait(CHUNK, 10)
         feed.close()
     assert feeder.wait_for(lambda: len(feeder._rings) >= 1, 10)
     assert len(feeder._rings) <= feed_module.POOL
+
+
+def test_a_killed_decode_process_is_started_again_and_the_feed_goes_on(
+    song: Path, tmp_path: Path
+) -> None:
+    feeder = ChildFeeder(ahead=1.0, blocking=True)
+    try:
+        sting = write_ogg(tmp_path / "sting.ogg", 48000, sine(48000, 0.1, 0.3, 880.0))
+        looped = feeder.open(sting, loop=True)
+        feed = feeder.open(song, 777)
+        first = feed.read(RATE // 2).copy()
+        os.kill(feeder.pid, signal.SIGKILL)
+        rest = drain(feed.read, 4096)
+        np.testing.assert_array_equal(np.concatenate([first, rest]), decoded(song, 777))
+        assert feeder.restarts == 1 and feeder.underruns == 0
+        assert len(looped.read(RATE)) == RATE  # a loop goes on, from its start
+    finally:
+        feeder.close()
+
+
+def test_closing_ends_the_decode_process(song: Path) -> None:
+    feeder = ChildFeeder(ahead=1.0)
+    feed = feeder.open(song)
+    assert feed.wait(CHUNK, 10)
+    feeder.close()
+    assert feeder._child.returncode == 0 and feeder.restarts == 0 and feed._ring is None

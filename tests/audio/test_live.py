@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from daemon.audio.decode import Decoder
+from daemon.audio.child_feed import ChildFeeder
 from daemon.audio.feed import Feeder
 from daemon.audio.format import RATE, Block, frames
 from daemon.audio.levels import AudioSettings
@@ -267,8 +268,9 @@ def test_a_forecast_of_a_standby_file_opens_no_second_feed(tmp_path: Path) -> No
 
 
 def test_the_audio_thread_never_decodes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every Decoder call (opening, seeking, decoding) is on the decode thread, none on the
-    thread that the sink calls pull from, across song changes, a page and an emergency."""
+    """On air no Decoder call (opening, seeking, decoding) is made in the service's process
+    at all, let alone on the thread that the sink calls pull from: the decode process does
+    them all, across song changes, a page and an emergency."""
     calls: list[tuple[str, str]] = []  # (what, thread name)
     real_init, real_read = Decoder.__init__, Decoder.read_into
 
@@ -302,8 +304,8 @@ def test_the_audio_thread_never_decodes(tmp_path: Path, monkeypatch: pytest.Monk
     player.join()
     kinds = {e.kind for e in live.timeline}
     assert {ItemKind.MUSIC, ItemKind.EMERGENCY} <= kinds
-    assert {what for what, _ in calls} == {"open", "decode"}
-    assert {thread for _, thread in calls} == {"decode"}  # never "player", the pulling one
+    assert isinstance(live.feeder, ChildFeeder) and sink.frames == 1500 * PERIOD
+    assert calls == []  # never "player", the pulling one, nor any other thread of ours
 
 
 def test_an_underrun_plays_silence_is_counted_and_logged(

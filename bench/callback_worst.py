@@ -420,7 +420,7 @@ class Recorder:
         self.wall: Array = np.zeros(capacity, np.int64)
         self.own: Array = np.zeros(capacity, np.int64)  # the calling thread's CPU time
         self.follower: Array = np.zeros(capacity, np.int64)  # other threads' CPU meanwhile
-        self.preload: Array = np.zeros(capacity, np.int64)  # the decode thread's
+        self.preload: Array = np.zeros(capacity, np.int64)  # the decode reader thread's
         self.driver: Array = np.zeros(capacity, np.int64)
         self.pos: Array = np.zeros(capacity, np.int64)  # the program's frame before the call
         self.involuntary: Array = np.zeros(capacity, np.int64)  # context switches in the call:
@@ -435,7 +435,8 @@ class Recorder:
     def wrap(self, pull: Pull) -> Pull:
         """`pull`, timed. Called from Live.run (the follower and decode threads exist)."""
         assert self.live is not None and self._driver.ident is not None
-        follower, preload = _cpu_clock("playout-follow"), _cpu_clock("decode")
+        follower = _cpu_clock("playout-follow")
+        preload = _cpu_clock("decode-read")  # the thread that takes the decode process's frames
         driver = time.pthread_getcpuclockid(self._driver.ident)
         cpu, now, own = time.clock_gettime_ns, time.perf_counter_ns, time.thread_time_ns
         usage, me = resource.getrusage, resource.RUSAGE_THREAD
@@ -725,7 +726,7 @@ class Explained:
         meanwhile = [f"follower {rec.follower[k] / 1e6:.2f} ms"]
         if self.forecasts.overlapping(a, b):
             meanwhile[-1] += " (computing a forecast)"
-        meanwhile.append(f"decode thread {rec.preload[k] / 1e6:.2f} ms")
+        meanwhile.append(f"decode reader thread {rec.preload[k] / 1e6:.2f} ms")
         opening = sorted({self._others_names[i] for i in self.opening.overlapping(a, b)})
         if opening:
             meanwhile[-1] += f" (opening {', '.join(opening)})"
@@ -797,8 +798,8 @@ class Explained:
             f"(voluntary switch: waiting for the GIL or a lock); {forecasting} overlapped a "
             "forecast on the follower. Of their wall time the callback's own CPU was "
             f"{share(rec.own)}; meanwhile the follower used {share(rec.follower)} of it in "
-            f"CPU, the decode thread {share(rec.preload)}, the driver {share(rec.driver)}; the "
-            "rest was other processes' or idle waiting"
+            f"CPU, the decode reader thread {share(rec.preload)}, the driver "
+            f"{share(rec.driver)}; the rest was other processes' or idle waiting"
         )
 
     def stats(self) -> str:

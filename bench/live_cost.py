@@ -26,10 +26,11 @@ the same work is the same songs at the same block.
   converter, as ours does); it decodes, runs its clock (frames of 40 ms by default; 10 ms
   with `settings.frame.duration` and a video rate of 100 Hz, without which it rounds the
   frame up to 40 ms) and drops the audio. On air: its output's on_start callback logs a line.
-Measured per child: CPU time (user + system, all threads) over the --seconds on air, from
-/proc/PID/stat (10 ms ticks), as a share of one core; and over the whole life of the
-process (start-up included) from `os.wait4` (the child's rusage, like RUSAGE_CHILDREN);
-peak RSS (ru_maxrss from `os.wait4`). `--record` appends the results to bench/RESULTS.md.
+Measured per child, with its own children (ours decodes in a process of its own): CPU time
+(user + system, all threads) over the --seconds on air, from /proc/PID/stat (10 ms ticks),
+as a share of one core; and over the whole life of the process (start-up included) from
+`os.wait4` (the child's rusage, like RUSAGE_CHILDREN); peak RSS: the larger of ru_maxrss
+(the largest single process) and the processes' VmRSS summed, sampled over the window. `--record` appends the results to bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -126,10 +127,37 @@ class Cost:
     output: str  # what the child printed
 
 
+def tree(pid: int) -> list[int]:
+    """A running process and its descendants (ours decodes in a child process)."""
+    found, todo = [], [pid]
+    while todo:
+        found.append(at := todo.pop())
+        for task in Path(f"/proc/{at}/task").glob("*/children"):
+            todo += [int(child) for child in task.read_text().split()]
+    return found
+
+
 def _cpu(pid: int) -> float:
-    """CPU seconds (user + system, every thread) of a running process."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime: fields 14, 15
+    """CPU seconds (user + system, every thread) of a running process and its children."""
+    total = 0
+    for each in tree(pid):
+        fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime: fields 14, 15
+    return total / TICK
+
+
+def rss_while(pid: int, seconds: float) -> float:
+    """Wait `seconds`, sampling the resident memory of the process and its children summed
+    (ru_maxrss gives only the largest of them); the most seen, in MB."""
+    most, deadline = 0.0, time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        kb = 0
+        for each in tree(pid):
+            status = Path(f"/proc/{each}/status").read_text()
+            kb += int(status.split("VmRSS:", 1)[1].split()[0])
+        most = max(most, kb / 1024)
+        time.sleep(min(0.25, left))
+    return most
 
 
 def ended(pid: int) -> bool:
@@ -174,7 +202,7 @@ def play(command: Sequence[str], on_air: str, seconds: float, settle: float = SE
             raise SystemExit(f"{command[0]} never went on air:\n{''.join(seen[-20:])}")
         time.sleep(settle)
         cpu0, t0 = _cpu(process.pid), time.perf_counter()
-        time.sleep(seconds)
+        rss = rss_while(process.pid, seconds)
         cpu1, t1 = _cpu(process.pid), time.perf_counter()
         if ended(process.pid):
             raise SystemExit(f"{command[0]} ended early:\n{''.join(seen[-20:])}")
@@ -189,7 +217,7 @@ def play(command: Sequence[str], on_air: str, seconds: float, settle: float = SE
         (cpu1 - cpu0) / (t1 - t0),
         usage.ru_utime + usage.ru_stime,
         life,
-        usage.ru_maxrss / 1024,
+        max(usage.ru_maxrss / 1024, rss),
         "".join(seen),
     )
 

@@ -37,9 +37,10 @@ figures are medians of --runs:
 The window opens 1 s after ours is ready, by then a second or two into its first song (its
 start-up check runs first); the other two open theirs as far into the playlist, so all
 three play the same stretch of the same songs (44.1 kHz songs, a song change, the 48 kHz
-one). Measured per process: CPU time (user + system, every thread) over --seconds, from
-/proc/PID/stat (10 ms ticks), as a share of one core; CPU over the whole life (start-up
-included) and peak RSS (ru_maxrss) from `os.wait4`. For ours also: VmHWM before and after
+one). Measured per process with its children (ours decodes in one): CPU time (user +
+system, every thread) over --seconds, from /proc/PID/stat (10 ms ticks), as a share of one
+core; CPU over the whole life (start-up included) from `os.wait4`; peak RSS, the larger of
+ru_maxrss and the processes' VmRSS summed, sampled over the window. For ours also: VmHWM before and after
 its one sign-in and VmRSS at the window's end (/proc/PID/status), seconds of audio per
 second of wall time over the window (the audio clock in the polled status) and the polls'
 latency. Not measured: the polling client's own cost (it runs in this process), a sound
@@ -72,7 +73,9 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.live_cost import ON_AIR, Cost, _cpu, ended, liquidsoap_script, play, reap  # noqa: E402
+from bench.live_cost import (  # noqa: E402
+    ON_AIR, Cost, _cpu, ended, liquidsoap_script, play, reap, rss_while,
+)
 from bench.render_hour import ensure_tool  # noqa: E402
 from bench.report import report  # noqa: E402
 from bench.service_store import BenchStore, ServiceProcess, build_store, nodelay_client  # noqa: E402
@@ -208,7 +211,7 @@ def run_ours(store: BenchStore, seconds: float, client: Client = console) -> Our
         watch.start()
         time.sleep(SETTLE)
         cpu0, t0, w0 = _cpu(pid), time.perf_counter(), time.time()
-        time.sleep(seconds)
+        rss = rss_while(pid, seconds)
         cpu1, t1, w1 = _cpu(pid), time.perf_counter(), time.time()
         if ended(pid):
             raise SystemExit(f"mall-pa ended early:\n{service.output()[-3000:]}")
@@ -233,7 +236,7 @@ def run_ours(store: BenchStore, seconds: float, client: Client = console) -> Our
         (cpu1 - cpu0) / (t1 - t0),
         usage.ru_utime + usage.ru_stime,
         life,
-        usage.ru_maxrss / 1024,
+        max(usage.ru_maxrss / 1024, rss),
         service.output(),
     )
     return OursCost(cost, polls, (w0, w1), timeline, marks, into)

@@ -849,7 +849,7 @@ def covered(s: Series, plan: DayPlan) -> str:
         f"emergencies {s.seen.emergencies} ({emergency} alert tones and messages); skipped "
         f"{len(skipped)} ({'; '.join(reasons) or '-'}); submitted from the driver thread: "
         f"{asked}; files: {s.hits} taken ready from the preloader, {s.misses} asked for by "
-        f"the callback itself (decoded from then on by the decode thread); {_decoding(s)}; "
+        f"the callback itself (decoded from then on by the decode process); {_decoding(s)}; "
         f"{_load(s)}"
     )
 
@@ -874,7 +874,7 @@ def paced_line(s: Series, plan: DayPlan) -> str:
         f"gaps between callbacks p50 {float(np.median(gaps)):.2f} ms, max "
         f"{float(gaps.max()):.2f} ms; {played / s.took:.3f} s of audio per second of wall "
         f"time; files: {s.hits} taken ready from the preloader, {s.misses} asked for by the "
-        f"callback itself (decoded from then on by the decode thread); {_decoding(s)}; "
+        f"callback itself (decoded from then on by the decode process); {_decoding(s)}; "
         f"{_load(s)}"
     )
 
@@ -885,13 +885,14 @@ def _decoding(s: Series) -> str:
     on_audio = calls.get(s.rec.audio_thread, 0)
     opens = len(s.trace.opens)
     text = (
-        f"decode calls {sum(calls.values()):,} ({on_audio} on the audio thread), {opens} "
-        f"files opened by the decode thread; decoder underruns {s.underruns[0]} periods "
+        f"decode calls in the service's own process {sum(calls.values()):,} ({on_audio} on "
+        f"the audio thread), {opens} files opened in it (the decode process does the rest, "
+        f"unseen here); decoder underruns {s.underruns[0]} periods "
         f"({s.underruns[1] / RATE:.3f} s of silence)"
     )
     if s.waits[0]:
         text += (
-            f"; the unpaced sink waited for the decode thread before {s.waits[0]:,} periods "
+            f"; the unpaced sink waited for decoding before {s.waits[0]:,} periods "
             f"({s.waits[1]:.2f} s in all, untimed)"
         )
     return text

@@ -30,7 +30,8 @@ Measured per child, with its own children (ours decodes in a process of its own)
 (user + system, all threads) over the --seconds on air, from /proc/PID/stat (10 ms ticks),
 as a share of one core; and over the whole life of the process (start-up included) from
 `os.wait4` (the child's rusage, like RUSAGE_CHILDREN); peak RSS: the larger of ru_maxrss
-(the largest single process) and the processes' VmRSS summed, sampled over the window. `--record` appends the results to bench/RESULTS.md.
+(the largest single process) and the processes' VmRSS summed, sampled over the window.
+`--record` appends the results to bench/RESULTS.md.
 """
 
 from __future__ import annotations

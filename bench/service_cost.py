@@ -40,10 +40,10 @@ three play the same stretch of the same songs (44.1 kHz songs, a song change, th
 one). Measured per process with its children (ours decodes in one): CPU time (user +
 system, every thread) over --seconds, from /proc/PID/stat (10 ms ticks), as a share of one
 core; CPU over the whole life (start-up included) from `os.wait4`; peak RSS, the larger of
-ru_maxrss and the processes' VmRSS summed, sampled over the window. For ours also: VmHWM before and after
-its one sign-in and VmRSS at the window's end (/proc/PID/status), seconds of audio per
-second of wall time over the window (the audio clock in the polled status) and the polls'
-latency. Not measured: the polling client's own cost (it runs in this process), a sound
+ru_maxrss and the processes' VmRSS summed, sampled over the window. For ours also: VmHWM
+before and after its one sign-in and VmRSS at the window's end (/proc/PID/status), seconds
+of audio per second of wall time over the window (the audio clock in the polled status) and
+the polls' latency. Not measured: the polling client's own cost (it runs in this process), a sound
 card's driver (none: every output is silent and timer-paced).
 `--record` appends the results to bench/RESULTS.md.
 """
@@ -74,7 +74,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.live_cost import (  # noqa: E402
-    ON_AIR, Cost, _cpu, ended, liquidsoap_script, play, reap, rss_while,
+    ON_AIR,
+    Cost,
+    _cpu,
+    ended,
+    liquidsoap_script,
+    play,
+    reap,
+    rss_while,
 )
 from bench.render_hour import ensure_tool  # noqa: E402
 from bench.report import report  # noqa: E402

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 IDLE = 300.0  # seconds without a preview after which its process ends
 KEPT = 8  # answers kept
-NICE = 15  # the preview process's priority: below the service's decode thread (10)
+NICE = 15  # the preview process's priority: below the service's decode process (10)
 T = TypeVar("T")
 
 

@@ -5,7 +5,7 @@ The mixer is passive and sample-exact: a driver tells it what plays (`start`, `f
 past it, so an item starts on the very frame the one before it ended (zero samples of
 silence at a boundary). It never decides anything and never reads a clock. What it plays
 comes from `Source`s its opener gives: a `Decoder` (render: decoding in the caller's thread)
-or a `Feed` (live: decoded ahead by the decode thread, daemon/audio/feed.py), each giving the
+or a `Feed` (live: decoded ahead, daemon/audio/feed.py), each giving the
 file's frames at the item's `Level` (levels.at_level: at its gain, limited where it has a
 ceiling, within full scale, in the thread that decodes). In the steady state (one item, no
 fade, no bed, no master gain) a block is the source's own, passed through untouched: the

@@ -2,10 +2,10 @@
 
 The device asks for audio every period (10 ms). The audio thread only mixes: it applies the
 commands waiting in the inbox at the instant of the first frame asked for (so a command is
-acted on within one period of arriving), mixes the block from frames the decode thread has
-decoded ahead (daemon/audio/feed.py: it never decodes; an underrun plays silence, is counted
-in `underruns` and logged by the follower), and hands what happened (the
-playout's journal of inputs and the engine's events) to the follower thread, in one queue
+acted on within one period of arriving), mixes the block from frames decoded ahead (in a
+process of its own: daemon/audio/child_feed.py; it never decodes; an underrun plays
+silence, is counted in `underruns` and logged by the follower), and hands what happened
+(the playout's journal of inputs and the engine's events) to the follower thread, in one queue
 put. The follower, off the audio thread, replays the journal into a mirror of the playout,
 publishes the engine's forecast (`forecast`: what the desk sees coming, each page's place
 and start), has the preloader open the next item's file, then hands the events to the

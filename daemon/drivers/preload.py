@@ -2,9 +2,9 @@
 
 Whenever the engine's forecast changes (an item starts, a command arrives), the live
 driver's follower thread hands the preloader the file of the item that follows the one on
-air; the preloader has the decode thread (daemon/audio/feed.py) open it and decode its
+air; the preloader has the feeder (daemon/audio/feed.py) open it and decode its
 first seconds. At the boundary the audio thread takes that feed instead of asking for the
-file then (which would play silence until the decode thread catches up: an underrun). A
+file then (which would play silence until decoding catches up: an underrun). A
 later forecast may change the choice; the unused feed is then closed. Files no forecast can
 foresee stand by: the alert tone (an emergency comes unannounced) and the bed's sting.
 """

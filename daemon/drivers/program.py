@@ -8,7 +8,7 @@ it failed (`skipped` in the timeline) and the next item starts on that same fram
 gives a file's loudness; in the live driver it must never decode (`MediaCache.known`), and
 `opener` opens files: by default a `Decoder` that decodes (and limits, `item_level`) as it is
 read (render); the live
-driver's preloader gives feeds that the decode thread fills ahead (`prime` waits for the
+driver's preloader gives feeds that are filled ahead (`prime` waits for the
 first one's first frames, before the device starts asking).
 """
 

@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 from daemon.audio import feed as feed_module
-from daemon.audio.decode import Decoder, MediaError
 from daemon.audio.child_feed import ChildFeeder
+from daemon.audio.decode import Decoder, MediaError
 from daemon.audio.feed import CHUNK, Feeder, FeederBase
 from daemon.audio.format import RATE, Block
 from tests.audio.signals import sine, write_ogg

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from daemon.audio.decode import Decoder
 from daemon.audio.child_feed import ChildFeeder
+from daemon.audio.decode import Decoder
 from daemon.audio.feed import Feeder
 from daemon.audio.format import RATE, Block, frames
 from daemon.audio.levels import AudioSettings

@@ -202,6 +202,8 @@ class ChildFeeder(FeederBase):
         )  # fmt: skip
         time.sleep(pause)
         with self._lock:
+            if self._stopped:  # closing: no new child (its orders would never end)
+                return
             self.restarts += 1
             self._child = self._start()
             orders = []

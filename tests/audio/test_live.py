@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import signal
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -311,23 +313,17 @@ def test_the_audio_thread_never_decodes(tmp_path: Path, monkeypatch: pytest.Monk
 def test_an_underrun_plays_silence_is_counted_and_logged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """The decode thread held up (a slow disk): the device still gets its periods, silent,
+    """The decode process held up (a slow disk): the device still gets its periods, silent,
     on time; the live driver counts them and says so once it can."""
-    held = threading.Event()
-    real_init = Decoder.__init__
-
-    def slow(self: Decoder, path: Path, start_frame: int = 0, loop: bool = False) -> None:
-        held.wait(10)
-        real_init(self, path, start_frame, loop)
-
     store = ToneStore(tmp_path, SPEC)
     cache = MediaCache(None)
     for path in store.freqs:  # measured beforehand, as the day plan does: only decoding waits
         cache.analysis(path)
-    monkeypatch.setattr(Decoder, "__init__", slow)
     monkeypatch.setattr(program, "PRIME_TIMEOUT", 0.05)
     sink = GatedSink()
     live = Live(store.plan, sink, AudioSettings(), cache.known, start=at(store.plan, "15:00:05"))
+    assert isinstance(live.feeder, ChildFeeder)
+    os.kill(live.feeder.pid, signal.SIGSTOP)  # held: not one frame decoded from now on
     audio: list[Block] = []
     inner = live._pull
 
@@ -341,7 +337,7 @@ def test_an_underrun_plays_silence_is_counted_and_logged(
         player.start()
         sink.periods(5)  # nothing decoded yet: five silent periods, none of them late
         assert live.underruns == 5 and not np.concatenate(audio).any()
-        held.set()
+        os.kill(live.feeder.pid, signal.SIGCONT)
         sink.stop()
         player.join()
     assert "audio underrun" in caplog.text and "5 device period(s)" in caplog.text

@@ -78,11 +78,8 @@ class ChildFeeder(FeederBase):
         except subprocess.TimeoutExpired:
             self._child.kill()
             self._child.wait()
-        for slot in self._slots.values():
-            slot.feed._ring = None
-            if slot.feed._end is None:
-                slot.feed._end = slot.feed._written
-        self._slots.clear()
+        for id, slot in list(self._slots.items()):
+            self._take_back(id, slot)
         self._rings = []
         with self._cond:
             self._cond.notify_all()
@@ -218,12 +215,7 @@ class ChildFeeder(FeederBase):
     def _take_back(self, id: int, slot: _Slot) -> None:
         """A closed feed let go: its ring back to the pool, its end where it got to."""
         del self._slots[id]
-        feed = slot.feed
-        if feed._ring is not None:
-            self.give_ring(feed._ring)
-            feed._ring = None
-        if feed._end is None:
-            feed._end = feed._written
+        slot.feed._drop()  # no decoder in this process: the ring back, the end set
 
     def _start(self) -> subprocess.Popen[bytes]:
         return subprocess.Popen(

@@ -21,6 +21,7 @@ audio thread waits neither for the CPU nor for the GIL while a file is opened or
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import logging
 import os
@@ -169,7 +170,7 @@ class Feed:
         self._woken = False
 
     def _drop(self) -> None:
-        """Close the file and hand the ring back (the worker, or after it stopped)."""
+        """Close the file (if this process opened it) and hand the ring back."""
         if self._decoder is not None:
             self._decoder.close()
             self._decoder = None
@@ -189,9 +190,9 @@ def _copy_out(ring: Block, start: int, out: Block) -> None:
         out[first:] = ring[: len(out) - first]
 
 
-class FeederBase:
+class FeederBase(abc.ABC):
     """What every feeder shares: the rings' size, the waiting, the counts of underruns.
-    A subclass fills the feeds (`open`) and stops (`close`)."""
+    A subclass fills the feeds and stops (`close`)."""
 
     def __init__(self, ahead: float = AHEAD, blocking: bool = False) -> None:
         self.capacity = max(round(ahead * RATE), 4 * CHUNK)
@@ -229,8 +230,9 @@ class FeederBase:
         if len(self._rings) < POOL:
             self._rings.append(ring)
 
+    @abc.abstractmethod
     def close(self) -> None:
-        raise NotImplementedError
+        """Stop filling and close every file (no feed is read after this)."""
 
 
 class Feeder(FeederBase):

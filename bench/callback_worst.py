@@ -27,7 +27,9 @@ the media cache's `known` as its measure, its follower thread (mirror, forecast,
 preloader), its decode thread and two of the event subscribers daemon/service.py gives it,
 the timeline file and the event log (here into a temporary folder).
 
-Two series, in one run:
+Two series, in one run, each with the audio thread at the scheduling the service's device
+thread asks for (daemon/audio/realtime.py: SCHED_FIFO 20 where the process may, as root or
+under the systemd unit's LimitRTPRIO=20; before 2026-12-03 both ran at ordinary scheduling):
 - unpaced: a sink calling pull(480) in a loop as fast as the CPU allows, from one thread
   (before each call, outside the timed window, it waits until the decode thread has the
   period's frames of the item on air ready, as 10 ms of real time would give it; the waits
@@ -133,6 +135,8 @@ from daemon import what_if  # noqa: E402
 from daemon.audio import feed as feed_module  # noqa: E402
 from daemon.audio.decode import Decoder  # noqa: E402
 from daemon.audio.format import RATE, Block  # noqa: E402
+from daemon.audio.mixer import Mixer  # noqa: E402
+from daemon.audio.realtime import go_realtime  # noqa: E402
 from daemon.audio.sinks import DeviceSink, Pull  # noqa: E402
 from daemon.catalog.media import MediaCache  # noqa: E402
 from daemon.dayplan import emergency_presets  # noqa: E402
@@ -480,6 +484,7 @@ class Flat:
     timing."""
 
     name, realtime, warning = "unpaced (timing)", True, ""
+    scheduling = ""
 
     def __init__(self, recorder: Recorder) -> None:
         self.recorder = recorder
@@ -492,6 +497,14 @@ class Flat:
         timed = self.recorder.wrap(pull)
         assert self.recorder.live is not None
         mixer = self.recorder.live.program.mixer
+        self.scheduling = go_realtime()  # as the device's thread asks (daemon/audio/device.py)
+        try:
+            return self._loop(timed, mixer)
+        finally:
+            if hasattr(os, "sched_setscheduler"):  # this thread goes on with the benchmark
+                os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
+
+    def _loop(self, timed: Pull, mixer: Mixer) -> int:
         played = 0
         while not self._stopped.is_set():
             began = time.perf_counter()
@@ -526,6 +539,10 @@ class Paced:
 
     def play(self, pull: Pull) -> int:
         return self.inner.play(self.recorder.wrap(pull))
+
+    @property
+    def scheduling(self) -> str:
+        return self.inner.scheduling
 
     def stop(self) -> None:
         self.inner.stop()
@@ -566,6 +583,7 @@ class Series:
     waits: tuple[int, float]  # unpaced: periods the sink waited for the decoder, seconds
     others: float  # cores other processes kept busy on average meanwhile
     stolen: float  # cores' worth of time the hypervisor took, on average
+    scheduling: str  # what the audio thread ran at (daemon/audio/realtime.py)
 
 
 def play(
@@ -636,7 +654,7 @@ def play(
     stolen = (steal1 - steal0) / took
     return Series(
         begin, end - begin, took, recorder, trace, seen, timeline, sent, hits, misses,
-        underruns, waits, others, stolen,
+        underruns, waits, others, stolen, sink.scheduling,
     )  # fmt: skip
 
 
@@ -850,7 +868,7 @@ def covered(s: Series, plan: DayPlan) -> str:
         f"{len(skipped)} ({'; '.join(reasons) or '-'}); submitted from the driver thread: "
         f"{asked}; files: {s.hits} taken ready from the preloader, {s.misses} asked for by "
         f"the callback itself (decoded from then on by the decode process); {_decoding(s)}; "
-        f"{_load(s)}"
+        f"{_load(s)}; the audio thread at {s.scheduling}"
     )
 
 
@@ -875,7 +893,7 @@ def paced_line(s: Series, plan: DayPlan) -> str:
         f"{float(gaps.max()):.2f} ms; {played / s.took:.3f} s of audio per second of wall "
         f"time; files: {s.hits} taken ready from the preloader, {s.misses} asked for by the "
         f"callback itself (decoded from then on by the decode process); {_decoding(s)}; "
-        f"{_load(s)}"
+        f"{_load(s)}; the audio thread at {s.scheduling}"
     )
 
 

@@ -327,9 +327,13 @@ def measure(seconds: float, runs: int, music: str) -> dict[str, str]:
     rss = max(med(costs, "peak_rss") for costs in ours.values())
     pss = max(med(costs, "peak_pss") for costs in ours.values())
     results["peak RSS, target ours < 100 MB (ours: the service and its decode process)"] = (
-        f"ours {rss:.0f} MB, their VmRSS summed ({'met' if rss < 100 else 'NOT met'}); "
-        f"their PSS summed (shared pages counted once) {pss:.0f} MB; Liquidsoap "
-        f"{max(med(costs, 'peak_rss') for costs in theirs.values()):.0f} MB"
+        f"ours {rss:.0f} MB, their VmRSS summed ({'met' if rss < 100 else 'NOT met'}: counts "
+        f"the libraries both map, FFmpeg's, numpy's, Python's, twice); their PSS summed "
+        f"(each shared page counted once, shared out) {pss:.0f} MB "
+        f"({'met' if pss < 100 else 'NOT met'}: the memory the two take from the machine); "
+        f"Liquidsoap (one process) RSS "
+        f"{max(med(costs, 'peak_rss') for costs in theirs.values()):.0f} MB, PSS "
+        f"{max(med(costs, 'peak_pss') for costs in theirs.values()):.0f} MB"
     )
     if installed:
         results["note"] = installed

@@ -30,7 +30,7 @@ from fastapi import FastAPI
 
 from api import create_app
 from daemon.accounts import Accounts
-from daemon.audio.sinks import open_sink
+from daemon.audio.sinks import DeviceSink, open_sink
 from daemon.catalog.config import Config
 from daemon.catalog.load import Catalog
 from daemon.chores import Chores
@@ -124,7 +124,7 @@ class Service:
                          made.fingerprint_sha256)  # fmt: skip
             elif api.tls_cert is not None:
                 cert, key = api.tls_cert, api.tls_key
-            lifespan = self._lifespan(days, sink.name, sink.warning, chores, accounts, store)
+            lifespan = self._lifespan(days, sink, chores, accounts, store)
             app = create_app(desk, lifespan=lifespan, https=cert is not None, ca_cert=cert)
             server = _Server(uvicorn.Config(
                 app, log_config=None, access_log=False, timeout_graceful_shutdown=2,
@@ -149,17 +149,16 @@ class Service:
     def _lifespan(
         self,
         days: Days,
-        device: str,
-        warning: str,
+        sink: DeviceSink,
         chores: Chores,
         accounts: Accounts,
         store: Store,
     ) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
         @asynccontextmanager
         async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-            log.info("playing to %s", device)
-            if warning:
-                log.warning("%s", warning)
+            log.info("playing to %s", sink.name)
+            if sink.warning:
+                log.warning("%s", sink.warning)
             on_air = threading.Event()
 
             def started(live: Live) -> None:
@@ -171,6 +170,8 @@ class Service:
             flowing = await loop.run_in_executor(None, _wait_for_audio, days, on_air)
             if not flowing:
                 log.error("no audio flows %g s after start: see the output device", AUDIO_WAIT)
+            else:
+                log.info("the audio thread runs at %s", sink.scheduling)
             chores.start()
             self.notifier.ready()
             self._announce(accounts)

@@ -10,13 +10,19 @@ a chunk in two or three calls that release the GIL. Only "decode-read" writes to
 gives one back (after the child has said a feed is closed). Should the child die, it is
 started again (after a pause that grows while it keeps dying) and every live feed resumes
 at the very frame it had reached (a looped feed: from its start); the rings' seconds ahead
-cover the restart. The audio thread only appends to a deque and sets an event.
+cover the restart. So should it hang: owing frames (a feed's credit a chunk ahead of what it
+has written), it sent nothing and used no CPU for `HUNG` seconds (stopped, or stuck on a
+lock; one decoding a long file up to its offset uses CPU, and is left to finish): it is
+killed, and started again as a dead one. The audio thread only appends to a deque and sets
+an event.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
+import os
 import subprocess
 import sys
 import threading
@@ -37,6 +43,8 @@ log = logging.getLogger(__name__)
 
 FIRST_PAUSE, LONGEST_PAUSE = 0.05, 5.0  # seconds before starting a dead child again
 STEADY = 30.0  # seconds a child must live for its next death to be paused for briefly again
+HUNG = 2.0  # seconds owing frames without a word or a tick of CPU: the child is stuck
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 FRAME_BYTES = CHANNELS * np.dtype(DTYPE).itemsize
 
 
@@ -57,6 +65,8 @@ class ChildFeeder(FeederBase):
         self.restarts = 0  # times the child died and was started again
         self._slots: dict[int, _Slot] = {}
         self._ids = 0
+        self._heard = time.monotonic()  # the child's last message (decode-read sets it)
+        self._suspect: tuple[float, float] | None = None  # quiet since, its CPU seconds then
         self._lock = threading.Lock()  # the child and the orders to it (never the audio thread)
         self._child = self._start()
         self._orders = threading.Thread(target=self._send_orders, name="decode-orders", daemon=True)
@@ -72,12 +82,12 @@ class ChildFeeder(FeederBase):
         with self._lock:
             assert self._child.stdin is not None
             self._child.stdin.close()  # the child ends with its orders
-        self._reader.join()
         try:
-            self._child.wait(5)
-        except subprocess.TimeoutExpired:
+            self._child.wait(5)  # meanwhile the reader takes what it still sends
+        except subprocess.TimeoutExpired:  # hung: the reader would wait for it for ever
             self._child.kill()
             self._child.wait()
+        self._reader.join()
         for id, slot in list(self._slots.items()):
             self._take_back(id, slot)
         self._rings = []
@@ -98,7 +108,27 @@ class ChildFeeder(FeederBase):
                 orders = self._orders_due()
                 if orders:
                     self._tell(orders)
+                self._watch(time.monotonic())
             self._wakeup.wait(IDLE)
+
+    def _watch(self, now: float) -> None:
+        """Kill the child if it has hung (see the module's contract); the reader sees it end."""
+        owing = any(
+            not s.closing and s.feed._end is None and s.feed._error is None
+            and s.credit - s.feed._written >= CHUNK
+            for s in self._slots.values()
+        )  # fmt: skip
+        if not owing or now - self._heard < HUNG:
+            self._suspect = None
+            return
+        cpu = _cpu_seconds(self._child.pid)
+        if self._suspect is None or cpu != self._suspect[1]:
+            self._suspect = (now, cpu)  # working (or no /proc to tell): watch again from now
+        elif now - self._suspect[0] >= HUNG:
+            log.error("the decode process owes frames but has not run for %.1f s: killing it",
+                      now - self._heard)  # fmt: skip
+            self._child.kill()
+            self._suspect = None
 
     def _orders_due(self) -> list[dict[str, object]]:
         """Opens for the new feeds, closes for the closed, credits where they have grown a
@@ -164,6 +194,7 @@ class ChildFeeder(FeederBase):
 
     def _take(self, pipe: IO[bytes], kind: int, id: int, count: int) -> None:
         """One message from the child: its frames into the feed's ring, or what became of it."""
+        self._heard = time.monotonic()
         slot = self._slots.get(id)
         feed = None if slot is None else slot.feed
         if kind == FRAMES:
@@ -203,6 +234,7 @@ class ChildFeeder(FeederBase):
                 return
             self.restarts += 1
             self._child = self._start()
+            self._heard = time.monotonic()
             orders = []
             for id, slot in list(self._slots.items()):
                 feed = slot.feed
@@ -222,6 +254,16 @@ class ChildFeeder(FeederBase):
             [sys.executable, "-m", "daemon.audio.decode_worker", str(self.capacity), str(CHUNK)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0,
         )  # fmt: skip
+
+
+def _cpu_seconds(pid: int) -> float:
+    """A process's CPU time so far (user + system), NaN where /proc cannot tell."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+    except OSError:
+        return math.nan
+    return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime: fields 14 and 15
 
 
 def _fill(pipe: IO[bytes], into: memoryview) -> bool:

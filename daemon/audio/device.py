@@ -4,8 +4,10 @@
 it, ignoring case), `"null"` for miniaudio's null device (silent, paced by a timer), or with
 `None` the default device, falling back to the null device with a loud `warning` when there is
 no sound card. Every period (10 ms) the device's thread asks `pull(n)` for the next block; an
-exception there is re-raised by `play()` in the thread that called it. The sink contract is
-in sinks.py, which re-exports everything here.
+exception there is re-raised by `play()` in the thread that called it. That thread asks for
+real-time scheduling on its first callback (realtime.py); `scheduling` says what it got (the
+service logs it once audio flows). The sink contract is in sinks.py, which re-exports all
+of this.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import miniaudio
 import numpy as np
 
 from daemon.audio.format import CHANNELS, DTYPE, RATE, Block
+from daemon.audio.realtime import go_realtime
 
 if TYPE_CHECKING:
     from daemon.audio.sinks import Pull
@@ -113,6 +116,7 @@ class DeviceSink:
         self._error: BaseException | None = None
         self._stopped = False
         self._done = threading.Event()
+        self.scheduling = ""  # what the device's thread runs at, once it has been asked
         self._device: Any = None
         if device is not None and device.strip().casefold() == NULL:
             self._device, self.name = self._open_null(), NULL_NAME
@@ -193,6 +197,8 @@ class DeviceSink:
     def _feed(self, pull: Pull) -> Generator[object, int, None]:
         """The device thread's side: asked for `count` frames, yields their bytes."""
         count = yield b""
+        if not self.scheduling:
+            self.scheduling = go_realtime()  # once, from the device's own thread
         while True:
             self._calls += 1
             try:

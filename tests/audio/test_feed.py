@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from daemon.audio import child_feed
 from daemon.audio import feed as feed_module
 from daemon.audio.child_feed import ChildFeeder
 from daemon.audio.decode import Decoder, MediaError
@@ -172,6 +174,45 @@ def test_a_killed_decode_process_is_started_again_and_the_feed_goes_on(
         np.testing.assert_array_equal(np.concatenate([first, rest]), decoded(song, 777))
         assert feeder.restarts == 1 and feeder.underruns == 0
         assert len(looped.read(RATE)) == RATE  # a loop goes on, from its start
+    finally:
+        feeder.close()
+
+
+def test_a_hung_decode_process_is_killed_and_started_again(
+    song: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Stopped (SIGSTOP: no word, no CPU) while it owes frames: killed after HUNG seconds and
+    started again; the feed goes on with the very frames a direct decode gives."""
+    monkeypatch.setattr(child_feed, "HUNG", 0.3)
+    feeder = ChildFeeder(ahead=1.0, blocking=True)
+    try:
+        feed = feeder.open(song, 777)
+        first = feed.read(RATE // 2).copy()
+        stopped = feeder.pid
+        os.kill(stopped, signal.SIGSTOP)
+        assert feeder.wait_for(lambda: feeder.restarts == 1, 10), "the stopped child was kept"
+        rest = drain(feed.read, 4096)
+        np.testing.assert_array_equal(np.concatenate([first, rest]), decoded(song, 777))
+        assert feeder.restarts == 1 and feeder.pid != stopped
+        assert "has not run for" in caplog.text
+    finally:
+        feeder.close()
+
+
+def test_an_idle_decode_process_is_not_taken_for_a_hung_one(song: Path) -> None:
+    """Its feed full and unread, the child owes nothing: quiet for longer than HUNG is fine."""
+    feeder = ChildFeeder(ahead=1.0, blocking=True)
+    try:
+        feed = feeder.open(song)
+        assert feed.wait(CHUNK, 10)  # opened in the child
+        (slot,) = feeder._slots.values()
+        assert feeder.wait_for(lambda: slot.credit - feed._written < CHUNK, 10)  # owes nothing
+        later = time.monotonic() + 100 * child_feed.HUNG  # as the orders thread would see it
+        for now in (later, later + 2 * child_feed.HUNG):
+            with feeder._lock:
+                feeder._watch(now)
+        assert feeder._child.poll() is None and feeder.restarts == 0
+        assert len(feed.read(RATE)) == RATE
     finally:
         feeder.close()
 

@@ -7,6 +7,7 @@ back to the null device, play in real time, so their streams are a few tenths of
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 import wave
@@ -17,7 +18,7 @@ import miniaudio
 import numpy as np
 import pytest
 
-from daemon.audio import device
+from daemon.audio import device, realtime
 from daemon.audio.format import CHANNELS, DTYPE, RATE, Block, frames, silence
 from daemon.audio.sinks import (
     DeviceError,
@@ -275,3 +276,59 @@ def test_a_default_device_that_fails_falls_back_to_null_loudly(
 def test_list_devices_names_sound_cards_only() -> None:
     names = list_devices()
     assert all(isinstance(name, str) and not name.startswith("Discard") for name in names)
+
+
+def test_the_device_thread_asks_for_real_time_scheduling() -> None:
+    """As root (CI) it gets SCHED_FIFO; without the right it plays on at ordinary scheduling
+    and says how to grant it. Either way the policy seen inside pull is what it says."""
+    seen: list[int] = []
+
+    def pull(count: int) -> Block:
+        seen.append(os.sched_getscheduler(0) & ~os.SCHED_RESET_ON_FORK)
+        return silence(count) if len(seen) < 5 else silence(0)
+
+    sink = DeviceSink("null")
+    try:
+        sink.play(pull)
+    finally:
+        sink.close()
+    if sink.scheduling.startswith("real-time"):
+        assert set(seen) == {os.SCHED_FIFO}
+        assert f"priority {realtime.PRIORITY}" in sink.scheduling
+    else:
+        assert set(seen) == {os.SCHED_OTHER}
+        assert "LimitRTPRIO" in sink.scheduling
+    assert os.sched_getscheduler(0) == os.SCHED_OTHER  # the test's own thread is untouched
+
+
+@pytest.mark.parametrize(
+    ("limit", "granted", "said"),
+    [
+        (0, set(), "not permitted, RLIMIT_RTPRIO 0: grant it with LimitRTPRIO=20"),
+        (5, {5}, "SCHED_FIFO, priority 5"),
+        (20, {20}, "SCHED_FIFO, priority 20"),
+    ],
+)
+def test_real_time_up_to_what_the_limit_allows(
+    monkeypatch: pytest.MonkeyPatch, limit: int, granted: set[int], said: str
+) -> None:
+    asked: list[tuple[int, int, int]] = []
+
+    def setscheduler(pid: int, policy: int, param: os.sched_param) -> None:
+        asked.append((pid, policy, param.sched_priority))
+        if param.sched_priority not in granted:
+            raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(realtime.os, "sched_setscheduler", setscheduler)
+    monkeypatch.setattr(realtime.resource, "getrlimit", lambda what: (limit, limit))
+    assert said in realtime.go_realtime()
+    assert all(pid == 0 and policy & os.SCHED_FIFO for pid, policy, _ in asked)
+    assert asked[0][2] == realtime.PRIORITY  # the wanted priority first, then the limit
+
+
+def test_real_time_refused_otherwise_is_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    def setscheduler(pid: int, policy: int, param: os.sched_param) -> None:
+        raise OSError(22, "Invalid argument")
+
+    monkeypatch.setattr(realtime.os, "sched_setscheduler", setscheduler)
+    assert realtime.go_realtime() == "ordinary scheduling (real-time refused: Invalid argument)"

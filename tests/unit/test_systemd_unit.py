@@ -64,6 +64,7 @@ EXPECTED = {
         "RestrictNamespaces": "yes",
         "LockPersonality": "yes",
         "RestrictRealtime": "no",
+        "LimitRTPRIO": "20",  # the audio thread asks for SCHED_FIFO 20 (daemon/audio/realtime.py)
         "RestrictAddressFamilies": "AF_UNIX AF_INET AF_INET6 AF_NETLINK",
         "DevicePolicy": "closed",
         "DeviceAllow": "char-alsa rw",

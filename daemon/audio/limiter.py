@@ -178,7 +178,9 @@ class Limiter:
         """Each frame's true peak over both channels (the interval to the next frame), for
         the frames `reach` holds with SPAN frames either side, and one more before."""
         count, over = len(reach) - _HISTORY, OVERSAMPLE
-        if np.array_equal(reach[:, 0], reach[:, 1]):  # mono: the one channel (the same result)
+        # mono: the one channel (the same result); a first frame that differs says stereo at
+        # once, without comparing the whole piece
+        if reach[0, 0] == reach[0, 1] and np.array_equal(reach[:, 0], reach[:, 1]):
             reach = reach[:, :1]
         channels = reach.shape[1]
         fixed = np.rint(np.multiply(reach, _IN, dtype=np.float64))

@@ -424,7 +424,7 @@ class Recorder:
         self.wall: Array = np.zeros(capacity, np.int64)
         self.own: Array = np.zeros(capacity, np.int64)  # the calling thread's CPU time
         self.follower: Array = np.zeros(capacity, np.int64)  # other threads' CPU meanwhile
-        self.preload: Array = np.zeros(capacity, np.int64)  # the decode reader thread's
+        self.preload: Array = np.zeros(capacity, np.int64)  # the two decode threads'
         self.driver: Array = np.zeros(capacity, np.int64)
         self.pos: Array = np.zeros(capacity, np.int64)  # the program's frame before the call
         self.involuntary: Array = np.zeros(capacity, np.int64)  # context switches in the call:
@@ -441,6 +441,7 @@ class Recorder:
         assert self.live is not None and self._driver.ident is not None
         follower = _cpu_clock("playout-follow")
         preload = _cpu_clock("decode-read")  # the thread that takes the decode process's frames
+        orders = _cpu_clock("decode-orders")  # and the one that sends it opens and credits
         driver = time.pthread_getcpuclockid(self._driver.ident)
         cpu, now, own = time.clock_gettime_ns, time.perf_counter_ns, time.thread_time_ns
         usage, me = resource.getrusage, resource.RUSAGE_THREAD
@@ -454,7 +455,7 @@ class Recorder:
         def timed(count: int) -> Block:
             nonlocal gate
             i, at = self.n, program.pos
-            f0, p0, d0 = cpu(follower), cpu(preload), cpu(driver)
+            f0, p0, d0 = cpu(follower), cpu(preload) + cpu(orders), cpu(driver)
             u0 = usage(me)
             c0 = own()
             a = now()
@@ -462,7 +463,7 @@ class Recorder:
             b = now()
             c1 = own()
             u1 = usage(me)
-            f1, p1, d1 = cpu(follower), cpu(preload), cpu(driver)
+            f1, p1, d1 = cpu(follower), cpu(preload) + cpu(orders), cpu(driver)
             if i < capacity:
                 start[i], wall[i], mine[i], pos[i] = a, b - a, c1 - c0, at
                 fol[i], pre[i], drv[i] = f1 - f0, p1 - p0, d1 - d0
@@ -744,7 +745,7 @@ class Explained:
         meanwhile = [f"follower {rec.follower[k] / 1e6:.2f} ms"]
         if self.forecasts.overlapping(a, b):
             meanwhile[-1] += " (computing a forecast)"
-        meanwhile.append(f"decode reader thread {rec.preload[k] / 1e6:.2f} ms")
+        meanwhile.append(f"decode threads {rec.preload[k] / 1e6:.2f} ms")
         opening = sorted({self._others_names[i] for i in self.opening.overlapping(a, b)})
         if opening:
             meanwhile[-1] += f" (opening {', '.join(opening)})"
@@ -816,7 +817,7 @@ class Explained:
             f"(voluntary switch: waiting for the GIL or a lock); {forecasting} overlapped a "
             "forecast on the follower. Of their wall time the callback's own CPU was "
             f"{share(rec.own)}; meanwhile the follower used {share(rec.follower)} of it in "
-            f"CPU, the decode reader thread {share(rec.preload)}, the driver "
+            f"CPU, the decode threads (reader, orders) {share(rec.preload)}, the driver "
             f"{share(rec.driver)}; the rest was other processes' or idle waiting"
         )
 

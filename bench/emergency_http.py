@@ -106,6 +106,10 @@ class Probe:
         self.armed = False
         self._reset()
 
+    @property
+    def scheduling(self) -> str:
+        return self.inner.scheduling  # the service logs what the device's thread runs at
+
     def _reset(self) -> None:
         self.first: float | None = None  # perf_counter(): the pull with the first frame returned
         self.audible: float | None = None  # ... and the pull with the first audible sample

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import resource
 import threading
 import time
 import wave
@@ -319,8 +320,8 @@ def test_real_time_up_to_what_the_limit_allows(
         if param.sched_priority not in granted:
             raise PermissionError(1, "Operation not permitted")
 
-    monkeypatch.setattr(realtime.os, "sched_setscheduler", setscheduler)
-    monkeypatch.setattr(realtime.resource, "getrlimit", lambda what: (limit, limit))
+    monkeypatch.setattr(os, "sched_setscheduler", setscheduler)
+    monkeypatch.setattr(resource, "getrlimit", lambda what: (limit, limit))
     assert said in realtime.go_realtime()
     assert all(pid == 0 and policy & os.SCHED_FIFO for pid, policy, _ in asked)
     assert asked[0][2] == realtime.PRIORITY  # the wanted priority first, then the limit
@@ -330,5 +331,5 @@ def test_real_time_refused_otherwise_is_said(monkeypatch: pytest.MonkeyPatch) ->
     def setscheduler(pid: int, policy: int, param: os.sched_param) -> None:
         raise OSError(22, "Invalid argument")
 
-    monkeypatch.setattr(realtime.os, "sched_setscheduler", setscheduler)
+    monkeypatch.setattr(os, "sched_setscheduler", setscheduler)
     assert realtime.go_realtime() == "ordinary scheduling (real-time refused: Invalid argument)"

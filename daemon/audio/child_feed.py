@@ -56,6 +56,11 @@ class _Slot:
     credit: int = 0  # the last `upto` sent
     closing: bool = False  # the close is sent; the ring comes back with CLOSED
 
+    @property
+    def filling(self) -> bool:
+        """Still to be decoded: neither closing, nor at its end, nor failed."""
+        return not self.closing and self.feed._end is None and self.feed._error is None
+
 
 class ChildFeeder(FeederBase):
     """The decode process and the feeds it fills (see the module's contract)."""
@@ -113,11 +118,7 @@ class ChildFeeder(FeederBase):
 
     def _watch(self, now: float) -> None:
         """Kill the child if it has hung (see the module's contract); the reader sees it end."""
-        owing = any(
-            not s.closing and s.feed._end is None and s.feed._error is None
-            and s.credit - s.feed._written >= CHUNK
-            for s in self._slots.values()
-        )  # fmt: skip
+        owing = any(s.filling and s.credit - s.feed._written >= CHUNK for s in self._slots.values())
         if not owing or now - self._heard < HUNG:
             self._suspect = None
             return
@@ -144,7 +145,7 @@ class ChildFeeder(FeederBase):
             if feed.closed and not slot.closing:
                 slot.closing = True
                 orders.append({"close": id})
-            elif not slot.closing and feed._end is None and feed._error is None:
+            elif slot.filling:
                 upto = feed._read + self.capacity - GUARD
                 if upto - slot.credit >= CHUNK:
                     slot.credit = upto
@@ -240,7 +241,7 @@ class ChildFeeder(FeederBase):
                 feed = slot.feed
                 if slot.closing or feed.closed:
                     self._take_back(id, slot)
-                elif feed._end is None and feed._error is None:
+                elif slot.filling:
                     orders.append(self._opening(id, slot))
             self._tell(orders)
 

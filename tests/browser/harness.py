@@ -25,7 +25,14 @@ from typing import Any, Protocol
 import httpx
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, Playwright
 
-from tests.e2e.running import MALL_PA, Running, make_store, user_add, wait_for
+from tests.e2e.running import (
+    MALL_PA,
+    STORE_TIMEZONE,
+    Running,
+    make_store,
+    user_add,
+    wait_for,
+)
 
 __all__ = [
     "ACTION_TIMEOUT_MS",
@@ -73,14 +80,14 @@ PHONE: Mapping[str, Any] = {
     "is_mobile": True,
     "has_touch": True,
     "locale": "zh-CN",
-    "timezone_id": "Asia/Shanghai",
+    "timezone_id": STORE_TIMEZONE,
 }
 """A staff member's phone: `browser.new_context(**PHONE)`."""
 
 DESK: Mapping[str, Any] = {
     "viewport": {"width": 1280, "height": 800},
     "locale": "zh-CN",
-    "timezone_id": "Asia/Shanghai",
+    "timezone_id": STORE_TIMEZONE,
 }
 """The service desk's screen."""
 

@@ -16,13 +16,12 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.harness import ARTIFACTS, Service, cookie_sign_in, start_service
-from tests.e2e.running import wait_for
+from tests.e2e.running import STORE_ZONE, wait_for
 
 SPRING = """
 id = "spring-sale"
@@ -43,7 +42,6 @@ approved_at = "2026-01-01"
 every_songs = 2
 """
 MARKETING = ("孙丽", "marketing-pass-1234")
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +59,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
 
 def campaigns_aired(service: Service) -> list[dict[str, Any]]:
     """The campaign announcements of the service's as-run log, yesterday's and today's."""
-    today = datetime.now(SHANGHAI).date()
+    today = datetime.now(STORE_ZONE).date()
     found = []
     for day in (today - timedelta(days=1), today):
         log = service.running.get(f"/api/timeline?date={day}", service.bearer("赵强"))

@@ -21,12 +21,12 @@ import json
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Locator, Page, Route, expect
 
 from tests.browser.harness import ARTIFACTS, Service, cookie_sign_in
+from tests.e2e.running import STORE_ZONE
 
 MARKETING = "孙悦"
 PLANNER_A = "周洁"
@@ -40,7 +40,7 @@ TEXT = "各位来宾,圣诞期间在本商场购物满三百元,即可到一楼�
 REASON = "周末人多,改成每 8 首歌播一次"
 SAME_PERSON = "不能审批自己提交的广播稿:请另一位企划同事审批。"
 
-TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+TODAY = datetime.now(STORE_ZONE).date()
 START, UNTIL = TODAY, TODAY + timedelta(days=20)
 
 

@@ -1,8 +1,11 @@
 """A short-track store on disk and the real `mall-pa run` process around it, for end-to-end tests.
 
-The store is open all day (00:00-24:00) so that the tests run at any hour; its songs are
-3-4 s tones, its stings 0.3 s, on the null output device (real time, silent). `Running`
-starts the process, waits until /healthz answers, and talks to it over HTTP like a phone.
+The store is open all day (00:00-24:00) so that the tests run at any hour, and keeps the clock
+of `STORE_TIMEZONE`, where it is near noon whenever the tests start: a run of minutes never meets
+the store's midnight, when today's plan and log give way to tomorrow's (a CI run at 16:00 UTC
+met Shanghai's, and the desk's pages lost what they had just aired). Its songs are 3-4 s tones,
+its stings 0.3 s, on the null output device (real time, silent). `Running` starts the process,
+waits until /healthz answers, and talks to it over HTTP like a phone.
 Waiting here is for a real process in real time: each wait polls with a deadline.
 """
 
@@ -18,22 +21,36 @@ import sys
 import time
 import weakref
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import httpx
 
 from tests.audio.tones import write_tone
 
-__all__ = ["Running", "make_store", "wait_for"]
+__all__ = ["STORE_TIMEZONE", "STORE_ZONE", "Running", "make_store", "wait_for"]
 
 T = TypeVar("T")
 MALL_PA = Path(sys.executable).with_name("mall-pa")
 
+
+def _noon_zone() -> str:
+    """The whole-hour fixed-offset zone (no summer time) where it is 11:30-12:30 now."""
+    now = datetime.now(UTC)
+    hours = 12 - round(now.hour + now.minute / 60)
+    return f"Etc/GMT{-hours:+d}"  # POSIX signs: Etc/GMT-8 is eight hours ahead of UTC
+
+
+STORE_TIMEZONE = _noon_zone()
+"""The test store's zone, for its config and the browsers' clocks."""
+STORE_ZONE = ZoneInfo(STORE_TIMEZONE)
+
 CONFIG = """
 [store]
 name = "测试店"
-timezone = "Asia/Shanghai"
+timezone = "{timezone}"
 opening = "00:00"
 closing = "24:00"
 
@@ -100,7 +117,7 @@ def make_store(folder: Path, scripts: dict[str, str] | None = None, tls: bool = 
     for name, text in (scripts or {}).items():
         (folder / "scripts" / f"{name}.toml").write_text(text, encoding="utf-8")
     config = folder / "mall-pa.toml"
-    text = CONFIG.format(port=free_port())
+    text = CONFIG.format(port=free_port(), timezone=STORE_TIMEZONE)
     if tls:
         text = text.replace("[api]\n", '[api]\ntls = "self-signed"\n')
     config.write_text(text, encoding="utf-8")

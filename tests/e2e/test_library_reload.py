@@ -7,9 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from tests.e2e.running import Running, asrun, make_store, user_add, wait_for
+from tests.e2e.running import STORE_ZONE, Running, asrun, make_store, user_add, wait_for
 from tests.e2e.test_service import first_admin
 
 CAMPAIGN = {"id": "spring-sale", "kind": "campaign", "title": "春季特卖",
@@ -35,7 +34,7 @@ def test_an_approved_campaign_airs_without_a_restart_and_a_broken_file_is_shown(
     assert made.status_code == 201, made.text
     version = made.json()["id"]
     assert running.post(f"/api/scripts/{version}/submit", {}, marketing).status_code == 200
-    today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    today = datetime.now(STORE_ZONE).date().isoformat()
     one_day = running.post("/api/scripts", {**CAMPAIGN, "id": "one-day", "valid_from": today,
                                             "valid_until": today}, marketing)  # fmt: skip
     preview = running.get(f"/api/scripts/{one_day.json()['id']}/preview", planner)

@@ -8,11 +8,10 @@ import socket
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.running import Running, asrun, make_store, wait_for
+from tests.e2e.running import STORE_ZONE, Running, asrun, make_store, wait_for
 
 PAGE = {"kind": "customer", "name": "张", "honorific": "先生", "place": "一楼服务台"}
 OTHER = {"kind": "customer", "name": "李", "honorific": "小姐", "place": "二楼服务台"}
@@ -176,7 +175,7 @@ def test_https_with_the_services_own_certificate(tmp_path: Path) -> None:
 def test_after_kill_9_slots_that_aired_and_campaign_plays_are_not_aired_again(
     tmp_path: Path,
 ) -> None:
-    slot = datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(seconds=12)
+    slot = datetime.now(STORE_ZONE) + timedelta(seconds=12)
     scripts = {
         "soon": FIXED.format(slot=f"{slot:%H:%M:%S}"),
         "every-song": CAMPAIGN,

@@ -30,7 +30,7 @@ import httpx
 
 from tests.audio.tones import write_tone
 
-__all__ = ["STORE_TIMEZONE", "STORE_ZONE", "Running", "make_store", "wait_for"]
+__all__ = ["STORE_TIMEZONE", "STORE_ZONE", "Running", "make_store", "running_process", "wait_for"]
 
 T = TypeVar("T")
 MALL_PA = Path(sys.executable).with_name("mall-pa")
@@ -191,6 +191,10 @@ class Running:
     def post(self, path: str, body: dict[str, Any], auth: dict[str, str]) -> httpx.Response:
         return self.http.post(path, json=body, headers=auth)
 
+    def children(self) -> list[int]:
+        """The service's own child processes (its decode process), running or not yet reaped."""
+        return [pid for pid in _processes() if _stat(pid)[1] == self.process.pid]
+
     def kill(self) -> None:
         """kill -9: no clean stop, no finally, nothing flushed but what was committed."""
         self.process.send_signal(signal.SIGKILL)
@@ -203,6 +207,24 @@ class Running:
         code = self.process.wait(20)
         self.http.close()
         return code
+
+
+def _processes() -> list[int]:
+    return [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit()]
+
+
+def _stat(pid: int) -> tuple[str, int]:
+    """A process's state letter and parent, or ("", 0) once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return "", 0
+    return fields[0], int(fields[1])
+
+
+def running_process(pid: int) -> bool:
+    """Whether `pid` is a process that has not ended (a zombie has: it awaits its reaping)."""
+    return _stat(pid)[0] not in ("", "Z", "X")
 
 
 def _reap(process: subprocess.Popen[bytes]) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.running import STORE_ZONE, Running, asrun, make_store, wait_for
+from tests.e2e.running import STORE_ZONE, Running, asrun, make_store, running_process, wait_for
 
 PAGE = {"kind": "customer", "name": "张", "honorific": "先生", "place": "一楼服务台"}
 OTHER = {"kind": "customer", "name": "李", "honorific": "小姐", "place": "二楼服务台"}
@@ -115,7 +115,9 @@ def test_ctrl_c_stops_cleanly_and_the_song_on_air_is_logged_interrupted(config: 
     running = Running(config)
     admin = first_admin(running)
     song = playing(running, admin, "music")
+    decoding = running.children()
     assert running.stop(signal.SIGINT) == 0
+    assert decoding and not any(map(running_process, decoding))  # stopped and reaped with it
     again = Running(config)
     entries = asrun(again, again.login(*ADMIN))
     stopped = [e for e in entries if e["ref"] == song["ref"] and e["interrupted"]]
@@ -131,7 +133,10 @@ def test_after_kill_9_every_page_airs_exactly_once_the_cut_one_again_in_full(
     first = running.post("/api/pages", PAGE, admin).json()
     second = running.post("/api/pages", OTHER, admin).json()
     page_state(running, admin, first["id"], "on_air")
-    running.kill()
+    decoding = running.children()
+    assert decoding, "the service decodes in a process of its own"
+    running.kill()  # the decode process sees its orders end, and ends: none is left behind
+    wait_for("the decode process to end", lambda: not any(map(running_process, decoding)), 10)
     restarted = Running(config)
     auth = restarted.login(*ADMIN)
     for page in (first, second):

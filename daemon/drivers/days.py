@@ -80,7 +80,7 @@ class Days:
                 live.subscribe(subscriber)
             with self._lock:
                 self._plan, self._live = plan, live
-            log.info("%s: on air (%d pages, %d emergencies taken up from the store)", day,
+            log.info("%s: on air (taken up from the store: pages %d, emergencies %d)", day,
                      len(recovery.pages), len(recovery.emergencies))  # fmt: skip
             if started is not None:
                 started(live)

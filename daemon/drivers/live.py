@@ -220,14 +220,11 @@ class Live:
     # -- the follower thread ---------------------------------------------------------------
 
     def _follow(self) -> None:
-        self._publish()
+        self._catch_up(())
         while (batch := self._outbox.get()) is not None:
             inputs, events, applied = batch
-            for entry in inputs:
-                self._mirror.replay(entry)
-            self._mirror.drain()  # the same events as `events`
             if inputs:
-                self._publish()
+                self._catch_up(inputs)
             self._log_underruns()
             for event in events:
                 for subscriber in self._subscribers:
@@ -253,6 +250,18 @@ class Live:
                 "far today, %.2f s of silence in all",
                 self.feeder.underruns, self.feeder.underrun_frames / RATE,
             )  # fmt: skip
+
+    def _catch_up(self, inputs: Sequence[Input]) -> None:
+        """Replay `inputs` into the mirror and publish its forecast. A failure here (a defect)
+        is logged and costs the desk a fresh forecast, never the events, the tickets or the
+        audio: the follower goes on with the next batch."""
+        try:
+            for entry in inputs:
+                self._mirror.replay(entry)
+            self._mirror.drain()  # the same events as the audio thread's
+            self._publish()
+        except Exception:
+            log.exception("the forecast could not follow the air; what airs is not affected")
 
     def _publish(self) -> None:
         self.forecast = fresh = forecast(self._mirror)

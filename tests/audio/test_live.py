@@ -21,7 +21,9 @@ from daemon.audio.format import RATE, Block, frames
 from daemon.audio.levels import AudioSettings
 from daemon.audio.sinks import FakeSink, Pull, checked
 from daemon.catalog.media import MediaCache
+from daemon.drivers import live as live_module
 from daemon.drivers import program
+from daemon.drivers.forecast import Forecast, forecast
 from daemon.drivers.live import Live
 from daemon.drivers.playout import Playout
 from daemon.drivers.preload import Preloader
@@ -124,6 +126,37 @@ def test_a_page_waits_for_the_song_boundary_and_the_timeline_file_follows_the_ai
     assert [w["ref"] for w in written] == [e.ref for e in live.timeline]
     assert written[-1]["end"] <= "2026-11-23T15:01:30.000+08:00"
     assert [c.state for c in changes] == ["queued", "on_air", "aired"]
+
+
+def test_a_forecast_that_fails_costs_the_desk_a_forecast_never_the_events_or_the_tickets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = ToneStore(tmp_path, SPEC)
+    plan = store.plan
+    calls = []
+
+    def failing(playout: Playout) -> Forecast:
+        calls.append(playout)
+        if len(calls) in (2, 3):  # a defect, on two batches
+            raise RuntimeError("a defect in the forecast")
+        return forecast(playout)
+
+    monkeypatch.setattr(live_module, "forecast", failing)
+    sink = FakeSink(block=PERIOD, keep=False)
+    start, until = at(plan, "15:00:00"), at(plan, "15:01:30")
+    live = Live(plan, sink, AudioSettings(), MediaCache(None).analysis, start=start)
+    changes: list[str] = []
+    live.subscribe(lambda e: changes.append(e.state) if isinstance(e, PageChanged) else None)
+    page = Page("p1", "customer", "来宾张先生,请到一楼服务台", 2.0, audio=store.speech("p", 2.0))
+    ticket = live.submit(page)
+    with caplog.at_level(logging.ERROR, logger="mall-pa"):
+        live.run(until)
+    applied = ticket.wait(0)
+    assert applied is not None and applied.accepted
+    assert changes == ["queued", "on_air", "aired"]
+    assert len(calls) > 3 and live.forecast.now > start  # the forecasts went on after it
+    failed = [r for r in caplog.records if "the forecast could not follow" in r.getMessage()]
+    assert len(failed) == 2
 
 
 def test_live_airs_what_the_engine_restored_at_the_same_instant_predicts(tmp_path: Path) -> None:

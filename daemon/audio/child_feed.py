@@ -13,8 +13,10 @@ at the very frame it had reached (a looped feed: from its start); the rings' sec
 cover the restart. So should it hang: owing frames (a feed's credit a chunk ahead of what it
 has written), it sent nothing and used no CPU for `HUNG` seconds (stopped, or stuck on a
 lock; one decoding a long file up to its offset uses CPU, and is left to finish): it is
-killed, and started again as a dead one. The audio thread only appends to a deque and sets
-an event.
+killed, and started again as a dead one. A message that cannot be taken (a defect: the two
+out of step) kills the child too, its unread output thrown away unread, never into a ring;
+an order that cannot be made is logged and tried again a second later: neither thread ends
+while the service plays. The audio thread only appends to a deque and sets an event.
 """
 
 from __future__ import annotations
@@ -109,11 +111,15 @@ class ChildFeeder(FeederBase):
     def _send_orders(self) -> None:
         while not self._stopped:
             self._wakeup.clear()  # before looking: a wake-up from now on is not lost
-            with self._lock:
-                orders = self._orders_due()
-                if orders:
-                    self._tell(orders)
-                self._watch(time.monotonic())
+            try:
+                with self._lock:
+                    orders = self._orders_due()
+                    if orders:
+                        self._tell(orders)
+                    self._watch(time.monotonic())
+            except Exception:  # a defect: the feeds wait on their rings' seconds meanwhile
+                log.exception("the decode orders could not be made; trying again in 1 s")
+                self._wakeup.wait(1.0)
             self._wakeup.wait(IDLE)
 
     def _watch(self, now: float) -> None:
@@ -184,7 +190,13 @@ class ChildFeeder(FeederBase):
             pipe = self._child.stdout
             assert pipe is not None
             if _fill(pipe, memoryview(header)):
-                self._take(pipe, *HEADER.unpack(header))
+                try:
+                    self._take(pipe, *HEADER.unpack(header))
+                except Exception:  # a defect, or out of step with the child: a child afresh
+                    log.exception("a message of the decode process could not be taken")
+                    self._child.kill()
+                    while pipe.read(1 << 16):  # what it still sent: thrown away unread
+                        pass
                 continue
             if self._stopped:
                 return

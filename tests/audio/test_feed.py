@@ -178,6 +178,57 @@ def test_a_killed_decode_process_is_started_again_and_the_feed_goes_on(
         feeder.close()
 
 
+def test_a_message_that_cannot_be_taken_costs_a_restart_not_the_reader(
+    song: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A defect in taking one message: the child is killed and started again, what it still
+    sent is thrown away, and the feed goes on with the very frames a direct decode gives."""
+    taken = ChildFeeder._take
+    calls = []
+
+    def failing(self: ChildFeeder, *message: object) -> None:
+        calls.append(message)
+        if len(calls) == 3:
+            raise RuntimeError("a defect")
+        taken(self, *message)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ChildFeeder, "_take", failing)
+    feeder = ChildFeeder(ahead=1.0)
+    try:
+        feed = feeder.open(song, 777)
+        pieces = []
+        while feed.wait(4096, 10) and not feed.ended:  # a dead reader: a failure, not a hang
+            pieces.append(feed.read(4096).copy())
+        assert feed.ended, "no frames came after the message that could not be taken"
+        np.testing.assert_array_equal(np.concatenate(pieces), decoded(song, 777))
+        assert feeder.restarts == 1 and feeder._reader.is_alive()
+        assert "could not be taken" in caplog.text
+    finally:
+        feeder.close()
+
+
+def test_an_order_that_cannot_be_made_is_tried_again(
+    song: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    due = ChildFeeder._orders_due
+    calls = []
+
+    def failing(self: ChildFeeder) -> list[dict[str, object]]:
+        calls.append(self)
+        if len(calls) == 1:
+            raise RuntimeError("a defect")
+        return due(self)
+
+    monkeypatch.setattr(ChildFeeder, "_orders_due", failing)
+    feeder = ChildFeeder(ahead=1.0)
+    try:
+        feed = feeder.open(song)
+        assert feed.wait(RATE, 10), "the orders thread ended with its first failure"
+        assert feeder._orders.is_alive() and "could not be made" in caplog.text
+    finally:
+        feeder.close()
+
+
 def test_a_hung_decode_process_is_killed_and_started_again(
     song: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

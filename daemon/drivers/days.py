@@ -25,14 +25,26 @@ from daemon.drivers.forecast import Forecast
 from daemon.drivers.live import Live, Subscriber, Ticket
 from daemon.model import Command, DayPlan, Instant, Reschedule, Script
 from daemon.recovery import recover
+from daemon.recurrence import to_local
 from daemon.speech.speaker import Speaker
 from daemon.store import Store
 
-__all__ = ["Days"]
+__all__ = ["Days", "closed_note"]
 
 log = logging.getLogger("mall-pa")
 
 STALL_SECONDS = 2.0  # no frames for this long: audio does not flow
+
+
+def closed_note(plan: DayPlan, now: Instant) -> str | None:
+    """What a person watching the log needs to know when the day starts outside business
+    hours (nothing plays, and nothing is wrong), or None while the store is open."""
+    if now < plan.opening:
+        return f"the store opens at {to_local(plan.opening, plan.zone):%H:%M}: silent until then"
+    if now >= plan.closing:
+        return (f"the store closed at {to_local(plan.closing, plan.zone):%H:%M}: silent until "
+                "tomorrow's opening")  # fmt: skip
+    return None
 
 
 class Days:
@@ -82,6 +94,8 @@ class Days:
                 self._plan, self._live = plan, live
             log.info("%s: on air (taken up from the store: pages %d, emergencies %d)", day,
                      len(recovery.pages), len(recovery.emergencies))  # fmt: skip
+            if (closed := closed_note(plan, self._clock())) is not None:
+                log.info("%s: %s", day, closed)
             if started is not None:
                 started(live)
             try:

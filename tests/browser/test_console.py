@@ -202,6 +202,25 @@ def test_a_failed_check_and_a_broken_output_show_red(desk: Page, service: Servic
     desk.unroute_all(behavior="ignoreErrors")  # a fetch in flight as the page closes: no error
 
 
+def test_playing_to_no_sound_card_is_a_warning_in_chinese_not_a_tick(
+    desk: Page, service: Service
+) -> None:
+    def no_card(route: Route) -> None:  # what DeviceSink says when the PC has no sound card
+        answer = route.fetch()
+        status = answer.json()
+        warning = "NO SOUND CARD: playing to the null device, nobody hears anything (no card)"
+        status["output"] = {**status["output"], "healthy": True, "warning": warning}
+        route.fulfill(response=answer, body=json.dumps(status))
+
+    desk.route("**/api/status", no_card)
+    open_console(desk, service, service.supervisor)
+    expect(desk.locator("#output")).to_have_class(re.compile(r"\bwarn\b"))
+    expect(desk.locator("#output-state")).to_have_text(
+        "⚠ 请注意:没有声卡,现场听不到任何声音(no card)"
+    )
+    desk.unroute_all(behavior="ignoreErrors")
+
+
 WATCH_EVENT_SOURCES = """(() => {
   const Real = window.EventSource;
   window.__eventSources = [];

@@ -23,6 +23,7 @@ from daemon.drivers.render import render
 from daemon.files import replace_file
 from daemon.model import ItemKind
 from daemon.recurrence import local_instant, parse_clock
+from daemon.service_log import StoreClockFormatter
 from daemon.speech.speaker import open_speaker
 from daemon.store import StoreError
 from daemon.timeline import format_jsonl
@@ -131,9 +132,9 @@ def _render(catalog: Catalog, args: argparse.Namespace) -> int:
 
 def _run(catalog: Catalog, args: argparse.Namespace) -> int:
     """Play today live, and every day after, until stopped (the service)."""
-    logging.basicConfig(
-        level=logging.INFO, stream=sys.stdout, format="%(asctime)s %(levelname)s %(message)s"
-    )
+    out = logging.StreamHandler(sys.stdout)
+    out.setFormatter(StoreClockFormatter(catalog.config.store.timezone))
+    logging.basicConfig(level=logging.INFO, handlers=[out])
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per heartbeat
     from daemon.service import Service, ServiceError  # the web stack: only `run` needs it
 

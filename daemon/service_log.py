@@ -9,6 +9,7 @@ sends to standard output (journald keeps them under systemd).
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,9 +25,22 @@ from daemon.model import EmergencyCall, ItemKind
 from daemon.notify import Notifier
 from daemon.recurrence import to_local
 
-__all__ = ["EventLog", "OnAirStatus"]
+__all__ = ["EventLog", "OnAirStatus", "StoreClockFormatter"]
 
 log = logging.getLogger("mall-pa")
+
+
+class StoreClockFormatter(logging.Formatter):
+    """Lines stamped on the store's wall clock, as every time inside them is: a host on
+    another zone (a developer's laptop, a server on UTC) does not put two clocks in a line."""
+
+    def __init__(self, zone: ZoneInfo) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(message)s")
+        self.zone = zone
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        stamp = datetime.fromtimestamp(record.created, self.zone)
+        return f"{stamp:%Y-%m-%d %H:%M:%S},{int(record.msecs):03d}"
 
 
 class EventLog:

@@ -167,6 +167,9 @@ class SetupNeededOut(ResponseBody):
 
 class PreviewOut(ResponseBody):
     text: str
+    closed: str = Field(
+        description='why it could not go out now (outside business hours), "" while open'
+    )
 
 
 class PageOut(ResponseBody):

@@ -92,6 +92,11 @@ class Control(Protocol):
         """The exact words that would be read. Raises Refused(code, message, field)."""
         ...
 
+    def paging_closed(self) -> str:
+        """Why no page can go out now (outside business hours, B16), in words for the phone;
+        "" while the store is open."""
+        ...
+
     def submit_page(
         self,
         user: User,

@@ -42,7 +42,7 @@ from daemon.model import Cancel, Command, ItemKind, Page, Script, Track
 from daemon.paging import Measure, make_page, preview
 from daemon.policy import QUEUE_FULL
 from daemon.previewer import Previewer
-from daemon.recurrence import format_local
+from daemon.recurrence import format_local, to_local
 from daemon.speech.audio import Audio
 from daemon.speech.recording import RecordingRefused, decode_recording
 from daemon.speech.speaker import Speaker
@@ -154,6 +154,13 @@ class Desk:
         except PageRefused as refusal:
             raise Refused(refusal.code, refusal.message, refusal.field) from None
 
+    def paging_closed(self) -> str:
+        plan = self.station.plan
+        if plan.opening <= self._clock() < plan.closing:
+            return ""
+        hours = "-".join(f"{to_local(t, plan.zone):%H:%M}" for t in (plan.opening, plan.closing))
+        return f"现在不在营业时间({hours}),找人广播发不出去(B16);紧急情况请用紧急广播。"
+
     def submit_page(
         self,
         user: User,
@@ -175,9 +182,9 @@ class Desk:
             return self._view(earlier), False
         if store.pages_since(user.id, now - 60) >= self.settings.pages_per_minute:
             raise TooMany("too_many_pages", "一分钟内找人广播太多,请稍后再试。", 60)
+        if closed := self.paging_closed():
+            raise Conflict("closed", closed)
         plan = self.station.plan
-        if not plan.opening <= now < plan.closing:
-            raise Conflict("closed", "营业时间以外不能找人广播(B16),紧急情况请用紧急广播。")
         page_id = f"p{plan.day:%Y%m%d}-{secrets.token_hex(4)}"
         audio = None if recording is None else _decoded(recording)
         made = self._make(page, page_id, user, audio)

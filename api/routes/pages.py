@@ -62,7 +62,8 @@ def _page_in(body: PageRequest) -> PageIn:
 )
 def preview(body: PageRequest, user: Pager, control: ControlDep) -> PreviewOut:
     """The exact words that would be read, or 422 saying what to change."""
-    return PreviewOut(text=control.preview_page(user, _page_in(body)))
+    text = control.preview_page(user, _page_in(body))
+    return PreviewOut(text=text, closed=control.paging_closed())
 
 
 @router.post(

@@ -336,6 +336,9 @@ class FakeControl:
             self._fail()
             return self._words(page)
 
+    def paging_closed(self) -> str:
+        return "" if self.open else "现在不在营业时间,不能广播找人(B16)"
+
     def submit_page(
         self,
         user: User,
@@ -355,8 +358,8 @@ class FakeControl:
                 if entry.owner == user.id and entry.page == page and fresh:
                     return self._view(pid), False
             text = self._words(page)
-            if not self.open:
-                raise Conflict("closed", "现在不在营业时间,不能广播找人(B16)")
+            if closed := self.paging_closed():
+                raise Conflict("closed", closed)
             recent = [t for t in self.submitted.get(user.id, []) if self.now - t < self.PAGE_WINDOW]
             if len(recent) >= self.PAGE_LIMIT:
                 wait = math.ceil((recent[0] + self.PAGE_WINDOW - self.now).total_seconds())

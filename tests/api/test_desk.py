@@ -184,8 +184,12 @@ def test_pages_are_refused_outside_business_hours(tmp_path: Path, speaker: Speak
     store = Store(tmp_path / "db")
     w = build(store, speaker, start="09:00")
     w.desk.accounts.add_user("staff", "staff-password", ["staff"], False, "test", "local")
-    refused = w.client.post("/api/pages", json=PAGE, headers=w.login("staff"))
-    assert refused.status_code == 409 and refused.json()["code"] == "closed"
+    staff = w.login("staff")
+    said = "现在不在营业时间(10:00-22:00),找人广播发不出去(B16);紧急情况请用紧急广播。"
+    previewed = w.client.post("/api/pages/preview", json=PAGE, headers=staff)
+    assert previewed.status_code == 200 and previewed.json()["closed"] == said  # told first
+    refused = w.client.post("/api/pages", json=PAGE, headers=staff)
+    assert refused.status_code == 409 and refused.json() == {"code": "closed", "message": said}
     store.close()
 
 

@@ -36,7 +36,7 @@ def _submit(client: TestClient, headers: dict[str, str], **change: object) -> st
 def test_preview_gives_the_exact_words(client: TestClient, staff: dict[str, str]) -> None:
     r = client.post("/api/pages/preview", json=PAGE, headers=staff)
     assert r.status_code == 200
-    assert r.json() == {"text": "来宾张先生,请听到广播后到一楼服务台。"}
+    assert r.json() == {"text": "来宾张先生,请听到广播后到一楼服务台。", "closed": ""}
 
 
 def test_a_title_in_a_staff_page_is_refused_naming_the_field_in_chinese(
@@ -118,9 +118,11 @@ def test_outside_business_hours_is_409(
     client: TestClient, staff: dict[str, str], fake: FakeControl
 ) -> None:
     fake.open = False
+    previewed = client.post("/api/pages/preview", json=PAGE, headers=staff)
+    assert previewed.status_code == 200 and previewed.json()["closed"] == fake.paging_closed()
     r = client.post("/api/pages", json=PAGE, headers=staff)
     assert r.status_code == 409
-    assert r.json()["code"] == "closed"
+    assert r.json() == {"code": "closed", "message": fake.paging_closed()}
 
 
 def test_busy_playing_side_is_503(

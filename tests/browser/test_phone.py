@@ -148,6 +148,27 @@ def test_page_someone_see_the_words_send_and_watch_it_air(phone: Page, service: 
     assert not phone.evaluate("localStorage.length"), "the draft is forgotten once sent"
 
 
+def test_outside_business_hours_the_preview_says_so_before_the_send(
+    phone: Page, service: Service
+) -> None:
+    """The preview as a closed store answers it (the test store is open all day): the words,
+    and the reason it cannot go out now, before she presses send."""
+    closed = "现在不在营业时间(10:00-22:00),找人广播发不出去(B16);紧急情况请用紧急广播。"
+
+    def at_night(route: Route) -> None:
+        answer = route.fetch()
+        route.fulfill(response=answer, json={**answer.json(), "closed": closed})
+
+    phone.route("**/api/pages/preview", at_night)
+    _open_signed_in(phone, service, "李娜")
+    _fill_person(phone, "来宾", "魏", "女士", "一楼服务台")
+    expect(phone.locator("#preview-text")).to_have_text("来宾魏女士,请听到广播后到一楼服务台。")
+    expect(phone.locator("#preview-problem")).to_have_text(closed)
+    expect(phone.locator("#preview-problem")).to_have_class(re.compile(r"\bwarn\b"))
+    expect(phone.get_by_role("button", name="发送广播")).to_be_enabled()  # it may open meanwhile
+    phone.unroute_all(behavior="ignoreErrors")
+
+
 def test_a_double_tap_sends_one_page(phone: Page, service: Service) -> None:
     _open_signed_in(phone, service, "李娜")
     posts: list[Request] = []

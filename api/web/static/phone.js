@@ -294,7 +294,7 @@
     var seq = ++previewSeq;
     var page = body();
     PA.api("POST", "/api/pages/preview", page).then(function (answer) {
-      if (seq === previewSeq) setPreview("ok", answer.text, "", "", page);
+      if (seq === previewSeq) setPreview("ok", answer.text, answer.closed, "", page); // closed: "" while open
     }, function (failure) {
       if (seq !== previewSeq || failure.status === 401) return;
       if (failure.status === 422) setPreview("refused", "", failure.message, failure.field, page);
@@ -319,7 +319,7 @@
     var problem = $("preview-problem");
     problem.textContent = state === "empty" ? "填好后,这里会显示将要播出的原话。" : preview.message;
     var look = { missing: "warn", refused: "error", error: "warn", empty: "hint" };
-    problem.className = "notice " + (look[state] || "");
+    problem.className = "notice " + (look[state] || (preview.message ? "warn" : ""));
     var repeat = paging ? paging.repeat : 1;
     $("preview-repeat").hidden = !(state === "ok" && repeat > 1);
     $("preview-repeat").textContent = "这段话会连续念 " + repeat + " 遍。";

@@ -205,14 +205,17 @@ class InsertQueue:
         self, now: Instant, aired: Sequence[AsRunEntry], pages: Sequence[tuple[Page, Instant]]
     ) -> list[Insert]:
         """Rebuild from the day's as-run log and the pages not yet aired; returns the slots
-        missed while the service was down, for the engine to log as skipped."""
+        missed while the service was down, for the engine to log as skipped (once: a slot
+        the log already shows skipped, by an earlier restart or at its time, is settled)."""
         done = self._done = _aired_slots(aired)
         cut = {(e.ref, e.due_at) for e in aired if e.source is Source.FIXED and e.interrupted}
+        skipped = (e for e in aired if e.source is Source.FIXED and e.kind is ItemKind.SKIPPED)
+        settled = {(e.ref, e.due_at) for e in skipped}
         missed: list[Insert] = []
         kept: deque[FixedSlot] = deque()
         for slot in self._future:
             key = (slot.script.id, slot.due)
-            if key in done:
+            if key in done or key in settled:
                 continue
             if slot.due < now - MISSED_SLOT_GRACE and key not in cut:
                 missed.append(policy.fixed_insert(slot))

@@ -238,6 +238,30 @@ DROP = """() => {
 
 
 @pytest.mark.allow_console_errors(r"api/events|ERR_FAILED")
+def test_a_slot_missed_while_the_service_was_down_shows_its_title_and_why_in_chinese(
+    desk: Page, service: Service
+) -> None:
+    def with_a_missed_slot(route: Route) -> None:  # as a restart at noon logs the 10:00 slot
+        answer = route.fetch()
+        log = answer.json()
+        at = f"{log['date']}T00:00:01.000+00:00"  # before anything aired today
+        missed = {
+            "start": at, "end": at, "kind": "skipped", "source": "fixed", "ref": "welcome",
+            "title": "开门欢迎词", "interrupted": False,
+            "reason": "missed: the service was not running at its time",
+        }  # fmt: skip
+        log["entries"] = [missed, *log["entries"]]
+        route.fulfill(response=answer, json=log)
+
+    desk.route("**/api/timeline*", with_a_missed_slot)
+    open_console(desk, service, service.supervisor)
+    row = desk.locator("#asrun .row.kind-skipped")
+    expect(row.locator(".title")).to_have_text("开门欢迎词")
+    expect(row.locator(".reason")).to_have_text("错过了:到点时播音系统没有运行")
+    assert row.locator(".title").bounding_box()["width"] > 60  # type: ignore[index]
+    desk.unroute_all(behavior="ignoreErrors")
+
+
 def test_the_live_connection_shows_a_drop_and_recovers(desk: Page, service: Service) -> None:
     desk.add_init_script(WATCH_EVENT_SOURCES)
     open_console(desk, service, service.supervisor)

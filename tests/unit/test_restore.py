@@ -81,6 +81,22 @@ def test_a_slot_missed_while_down_airs_late_if_recent_else_is_logged_as_missed()
     assert [due for _, due in fixed_aired(playout.timeline)] == [at(plan, "12:00")]
 
 
+def test_a_second_restart_does_not_log_the_missed_slot_again() -> None:
+    spec = PlanSpec(fixed=[(fixed_script("f", ["11:00", "16:00"]), 8.0)])
+    plan = make_plan(spec)
+    _, before = day_until(spec, "10:59")
+    first = Playout(plan, start=at(plan, "14:00"), recovery=Recovery(tuple(before)))
+    first.run_until(at(plan, "14:30"))
+    first.finish(at(plan, "14:30"))  # down again
+    log = sorted([*before, *first.timeline], key=lambda e: e.start)
+    second = Playout(plan, start=at(plan, "15:00"), recovery=Recovery(tuple(log)))
+    second.run_until(plan.day_end)
+    everything = [*log, *second.timeline]
+    missed = [e.due_at for e in everything if e.kind is ItemKind.SKIPPED and e.ref == "f"]
+    assert missed == [at(plan, "11:00")]  # logged by the first restart only
+    assert [due for _, due in fixed_aired(second.timeline)] == [at(plan, "16:00")]
+
+
 def test_a_fixed_announcement_on_air_at_the_crash_airs_again_in_full() -> None:
     spec = PlanSpec(fixed=[(fixed_script("f", ["11:00"]), 30.0)])
     plan = make_plan(spec)

@@ -298,11 +298,14 @@
     "opening": "开门营业后播出",
     "nothing: it airs now": "马上播出",
   };
-  var REASONS = { // why a page did not air (daemon/engine.py)
+  var REASONS = { // why a page or an item did not air (daemon/engine.py, daemon/phases.py)
     "outside business hours": "营业时间以外",
     "closed": "已过营业时间",
     "not waiting to air": "已经不在排队中",
     "on air: it finishes (B12)": "正在播出,会播完为止",
+    "missed: the service was not running at its time": "错过了:到点时播音系统没有运行",
+    "the store closed before it could air": "还没轮到就已关门",
+    "the day ended before it could air": "当天结束前没能播出",
   };
 
   function waitsFor(after) { return WAITS_FOR[after] || ""; }

@@ -803,7 +803,7 @@
     var row = timelineRow(entry, PA.clock(entry.start));
     var marks = el("span", { class: "marks" });
     if (entry.interrupted) marks.appendChild(el("span", { class: "badge interrupted", text: "被打断" }));
-    if (entry.kind === "skipped" && entry.reason) marks.appendChild(el("span", { class: "reason", text: entry.reason }));
+    if (entry.kind === "skipped" && entry.reason) marks.appendChild(el("span", { class: "reason", text: PA.reason(entry.reason) }));
     var seconds = (Date.parse(entry.end) - Date.parse(entry.start)) / 1000;
     if (seconds >= 1) marks.appendChild(el("span", { class: "muted", text: PA.duration(seconds) }));
     row.appendChild(marks);

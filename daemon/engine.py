@@ -153,7 +153,12 @@ class Engine:
         """The item on air could not be played: log it as skipped and go on as if it ended."""
         failed = self._current
         if failed is not None:
-            self._asrun.skipped(self._started, now, failed.source, failed.ref, failed.title, reason)
+            insert = failed.insert  # a slot's due time: a restart knows it was settled
+            self._asrun.skipped(
+                self._started, now, failed.source, failed.ref, failed.title, reason,
+                requested_at=insert.requested_at if insert else None,
+                due_at=insert.due_at if insert else None,
+            )  # fmt: skip
             self._day.failed(now, failed)
         self._now, self._current = now, None
         return self._begin(now, self._day.decide(now, failed, interrupted=False))

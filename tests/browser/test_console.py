@@ -237,7 +237,6 @@ DROP = """() => {
 }"""
 
 
-@pytest.mark.allow_console_errors(r"api/events|ERR_FAILED")
 def test_a_slot_missed_while_the_service_was_down_shows_its_title_and_why_in_chinese(
     desk: Page, service: Service
 ) -> None:
@@ -262,6 +261,7 @@ def test_a_slot_missed_while_the_service_was_down_shows_its_title_and_why_in_chi
     desk.unroute_all(behavior="ignoreErrors")
 
 
+@pytest.mark.allow_console_errors(r"api/events|ERR_FAILED")
 def test_the_live_connection_shows_a_drop_and_recovers(desk: Page, service: Service) -> None:
     desk.add_init_script(WATCH_EVENT_SOURCES)
     open_console(desk, service, service.supervisor)

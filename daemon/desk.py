@@ -156,7 +156,7 @@ class Desk:
 
     def paging_closed(self) -> str:
         plan = self.station.plan
-        if plan.opening <= self._clock() < plan.closing:
+        if plan.open_at(self._clock()):
             return ""
         hours = "-".join(f"{to_local(t, plan.zone):%H:%M}" for t in (plan.opening, plan.closing))
         return f"现在不在营业时间({hours}),找人广播发不出去(B16);紧急情况请用紧急广播。"
@@ -278,7 +278,7 @@ class Desk:
         return StatusView(
             day=plan.day.isoformat(),
             now=format_local(now, zone),
-            open=plan.opening <= now < plan.closing,
+            open=plan.open_at(now),
             on_air=item is not None and item.kind in (ItemKind.ANNOUNCEMENT, ItemKind.EMERGENCY),
             now_playing=now_playing(forecast, zone),
             upcoming=upcoming(forecast, zone),

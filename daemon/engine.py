@@ -90,7 +90,7 @@ class Engine:
 
     def accepts_pages(self, now: Instant) -> bool:
         """Pages are taken while the store is open (B16)."""
-        return self.plan.opening <= now < self.plan.closing and not self._day.closed
+        return self.plan.open_at(now) and not self._day.closed
 
     def advance(self, now: Instant) -> Item | None:
         self._now = now

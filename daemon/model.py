@@ -377,6 +377,10 @@ class DayPlan(_Value):
     separation: Separation = Separation()
     fallback: Daypart | None = None  # music.fallback's list, for dayparts with none to play
 
+    def open_at(self, at: Instant) -> bool:
+        """Whether the store is open at `at`: from opening, up to (not at) closing."""
+        return self.opening <= at < self.closing
+
     @property
     def closing_target(self) -> Instant:
         """When the closing song should start so that it ends at closing (B16)."""

@@ -93,7 +93,7 @@ class TypicalPages:
         for hour, count in enumerate(self.per_hour):
             for n in range(count):
                 at = plan.day_start + hour * 3600 + (n + 0.5) * 3600 / count
-                if plan.opening <= at < plan.closing:
+                if plan.open_at(at):
                     page = Page(f"typical-{hour}-{n}", "customer", "典型找人广播", self.seconds)
                     out.append(ScheduledCommand(at, page))
         return out

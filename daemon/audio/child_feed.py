@@ -111,6 +111,7 @@ class ChildFeeder(FeederBase):
     def _send_orders(self) -> None:
         while not self._stopped:
             self._wakeup.clear()  # before looking: a wake-up from now on is not lost
+            pause = IDLE
             try:
                 with self._lock:
                     orders = self._orders_due()
@@ -119,8 +120,8 @@ class ChildFeeder(FeederBase):
                     self._watch(time.monotonic())
             except Exception:  # a defect: the feeds wait on their rings' seconds meanwhile
                 log.exception("the decode orders could not be made; trying again in 1 s")
-                self._wakeup.wait(1.0)
-            self._wakeup.wait(IDLE)
+                pause = 1.0
+            self._wakeup.wait(pause)
 
     def _watch(self, now: float) -> None:
         """Kill the child if it has hung (see the module's contract); the reader sees it end."""

@@ -39,12 +39,12 @@ STALL_SECONDS = 2.0  # no frames for this long: audio does not flow
 def closed_note(plan: DayPlan, now: Instant) -> str | None:
     """What a person watching the log needs to know when the day starts outside business
     hours (nothing plays, and nothing is wrong), or None while the store is open."""
+    if plan.open_at(now):
+        return None
     if now < plan.opening:
         return f"the store opens at {to_local(plan.opening, plan.zone):%H:%M}: silent until then"
-    if now >= plan.closing:
-        return (f"the store closed at {to_local(plan.closing, plan.zone):%H:%M}: silent until "
-                "tomorrow's opening")  # fmt: skip
-    return None
+    return (f"the store closed at {to_local(plan.closing, plan.zone):%H:%M}: silent until "
+            "tomorrow's opening")  # fmt: skip
 
 
 class Days:

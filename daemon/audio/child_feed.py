@@ -38,6 +38,7 @@ from daemon.audio.decode import MediaError
 from daemon.audio.decode_worker import CLOSED, END, ERROR, FRAMES, HEADER
 from daemon.audio.feed import AHEAD, CHUNK, GUARD, IDLE, Feed, FeederBase
 from daemon.audio.format import CHANNELS, DTYPE
+from daemon.audio.realtime import HELPER_PRIORITY, go_realtime
 
 __all__ = ["ChildFeeder"]
 
@@ -109,6 +110,7 @@ class ChildFeeder(FeederBase):
     # -- decode-orders ---------------------------------------------------------------------
 
     def _send_orders(self) -> None:
+        go_realtime(HELPER_PRIORITY)  # it holds the GIL the device's thread waits for
         while not self._stopped:
             self._wakeup.clear()  # before looking: a wake-up from now on is not lost
             pause = IDLE
@@ -185,6 +187,7 @@ class ChildFeeder(FeederBase):
     # -- decode-read -----------------------------------------------------------------------
 
     def _read(self) -> None:
+        go_realtime(HELPER_PRIORITY)  # as the orders thread
         pause, started = FIRST_PAUSE, time.monotonic()
         header = bytearray(HEADER.size)
         while True:

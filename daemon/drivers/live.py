@@ -30,6 +30,7 @@ from daemon.audio.child_feed import ChildFeeder
 from daemon.audio.feed import GUARD, Feeder, FeederBase
 from daemon.audio.format import RATE, Block, frames
 from daemon.audio.levels import AudioSettings, level
+from daemon.audio.realtime import HELPER_PRIORITY, go_realtime
 from daemon.audio.sinks import Sink
 from daemon.drivers.forecast import Forecast, forecast
 from daemon.drivers.playout import Input, Playout
@@ -220,6 +221,7 @@ class Live:
     # -- the follower thread ---------------------------------------------------------------
 
     def _follow(self) -> None:
+        go_realtime(HELPER_PRIORITY)  # its bursts hold the GIL the device's thread waits for
         self._catch_up(())
         while (batch := self._outbox.get()) is not None:
             inputs, events, applied = batch

@@ -22,6 +22,7 @@ from daemon.audio.child_feed import ChildFeeder
 from daemon.audio.decode import Decoder, MediaError
 from daemon.audio.feed import CHUNK, Feeder, FeederBase
 from daemon.audio.format import RATE, Block
+from daemon.audio.realtime import HELPER_PRIORITY, go_realtime
 from tests.audio.signals import sine, write_ogg
 
 PERIOD = 480
@@ -158,6 +159,43 @@ def test_closed_feeds_give_their_rings_back(song: Path, feeder: FeederBase) -> N
         feed.close()
     assert feeder.wait_for(lambda: len(feeder._rings) >= 1, 10)
     assert len(feeder._rings) <= feed_module.POOL
+
+
+def scheduling(thread: threading.Thread) -> tuple[int, int]:
+    """A running thread's policy (without the reset-on-fork flag) and priority."""
+    assert thread.native_id is not None
+    policy = os.sched_getscheduler(thread.native_id) & ~os.SCHED_RESET_ON_FORK
+    return policy, os.sched_getparam(thread.native_id).sched_priority
+
+
+def helper_scheduling() -> tuple[int, int]:
+    """What a thread asking for the helpers' priority gets on this machine (as root: FIFO)."""
+    got: list[tuple[int, int]] = []
+
+    def probe() -> None:
+        go_realtime(HELPER_PRIORITY)
+        got.append(scheduling(threading.current_thread()))
+
+    thread = threading.Thread(target=probe)
+    thread.start()
+    thread.join()
+    return got[0]
+
+
+def test_the_decode_threads_hold_the_gil_at_the_helpers_priority(song: Path) -> None:
+    """Both serve the device's thread in short bursts with the GIL held: no ordinary process
+    may take their core mid-burst (realtime.py); the child itself stays ordinary."""
+    feeder = ChildFeeder(ahead=1.0, blocking=True)
+    try:
+        feed = feeder.open(song)
+        assert feed.wait(RATE, 10)  # both threads have run: an order sent, frames read
+        threads = {t.name: t for t in threading.enumerate()}
+        expected = helper_scheduling()
+        assert scheduling(threads["decode-orders"]) == expected
+        assert scheduling(threads["decode-read"]) == expected
+        assert os.sched_getscheduler(feeder.pid) == os.SCHED_OTHER
+    finally:
+        feeder.close()
 
 
 def test_a_killed_decode_process_is_started_again_and_the_feed_goes_on(

@@ -30,6 +30,7 @@ from daemon.drivers.preload import Preloader
 from daemon.events import PageChanged
 from daemon.model import Cancel, Clear, EmergencyCall, ItemKind, Page, Recovery
 from daemon.timeline import JsonlFile
+from tests.audio.test_feed import helper_scheduling, scheduling
 from tests.audio.test_render import SPEC
 from tests.audio.tones import ToneStore, write_tone
 from tests.factory import at, emergency_script
@@ -157,6 +158,20 @@ def test_a_forecast_that_fails_costs_the_desk_a_forecast_never_the_events_or_the
     assert len(calls) > 3 and live.forecast.now > start  # the forecasts went on after it
     failed = [r for r in caplog.records if "the forecast could not follow" in r.getMessage()]
     assert len(failed) == 2
+
+
+def test_the_follower_runs_at_the_helpers_priority(tmp_path: Path) -> None:
+    """Its forecasts hold the GIL the device's thread waits for (realtime.py); the events it
+    hands to subscribers are handed on that thread."""
+    store = ToneStore(tmp_path, SPEC)
+    plan = store.plan
+    sink = FakeSink(block=PERIOD, keep=False)
+    start = at(plan, "15:00:00")
+    live = Live(plan, sink, AudioSettings(), MediaCache(None).analysis, start=start)
+    seen: set[tuple[int, int]] = set()
+    live.subscribe(lambda event: seen.add(scheduling(threading.current_thread())))
+    live.run(at(plan, "15:00:30"))
+    assert seen == {helper_scheduling()}
 
 
 def test_live_airs_what_the_engine_restored_at_the_same_instant_predicts(tmp_path: Path) -> None:

@@ -327,6 +327,26 @@ def test_real_time_up_to_what_the_limit_allows(
     assert asked[0][2] == realtime.PRIORITY  # the wanted priority first, then the limit
 
 
+@pytest.mark.parametrize(
+    ("limit", "said"),
+    [
+        (20, "SCHED_FIFO, priority 10"),
+        (15, "SCHED_FIFO, priority 5"),  # still 10 under the device's thread (at 15)
+        (10, "not permitted, RLIMIT_RTPRIO 10"),  # the device's thread gets 10: none under it
+    ],
+)
+def test_the_gils_other_holders_stay_under_the_device_thread(
+    monkeypatch: pytest.MonkeyPatch, limit: int, said: str
+) -> None:
+    def setscheduler(pid: int, policy: int, param: os.sched_param) -> None:
+        if param.sched_priority > limit:
+            raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "sched_setscheduler", setscheduler)
+    monkeypatch.setattr(resource, "getrlimit", lambda what: (limit, limit))
+    assert said in realtime.go_realtime(realtime.HELPER_PRIORITY)
+
+
 def test_real_time_refused_otherwise_is_said(monkeypatch: pytest.MonkeyPatch) -> None:
     def setscheduler(pid: int, policy: int, param: os.sched_param) -> None:
         raise OSError(22, "Invalid argument")

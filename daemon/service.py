@@ -53,7 +53,7 @@ log = logging.getLogger("mall-pa")
 
 DATABASE = "mall-pa.db"
 AUDIO_WAIT = 5.0  # seconds for the first audio to flow before the service says it is ready
-SWITCH_INTERVAL = 0.0005  # seconds a thread may hold the GIL while another waits for it
+SWITCH_INTERVAL = 0.0001  # seconds a thread may hold the GIL while another waits for it
 
 
 class ServiceError(Exception):
@@ -76,7 +76,9 @@ class Service:
     def run(self) -> int:
         """Serve and play until stopped; 0 after a clean stop."""
         # The audio callback waits for the GIL whenever another thread holds it: at most
-        # this long, not Python's default 5 ms (half of a 10 ms period).
+        # this long, not Python's default 5 ms (half of a 10 ms period). It may wait once for
+        # each numpy call it makes on a whole block (each gives the GIL away for its length):
+        # 0.1 ms each keeps a dozen of them under 2 ms (bench/RESULTS.md, 2026-12-03 evening).
         sys.setswitchinterval(SWITCH_INTERVAL)
         config, api = self.config, self.config.service.api
         listening = _listen(api.host, api.port)

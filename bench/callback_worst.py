@@ -29,7 +29,9 @@ the timeline file and the event log (here into a temporary folder).
 
 Two series, in one run, each with the audio thread at the scheduling the service's device
 thread asks for (daemon/audio/realtime.py: SCHED_FIFO 20 where the process may, as root or
-under the systemd unit's LimitRTPRIO=20; before 2026-12-03 both ran at ordinary scheduling):
+under the systemd unit's LimitRTPRIO=20; before 2026-12-03 both ran at ordinary scheduling),
+the follower and the decode reader and orders threads at the 10 they ask for themselves
+(since the evening of 2026-12-03; ordinary scheduling before):
 - unpaced: a sink calling pull(480) in a loop as fast as the CPU allows, from one thread
   (before each call, outside the timed window, it waits until the decode thread has the
   period's frames of the item on air ready, as 10 ms of real time would give it; the waits

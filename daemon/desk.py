@@ -38,7 +38,7 @@ from daemon.desk_views import (
 from daemon.drivers.station import Station
 from daemon.events import Event
 from daemon.feeds import Broadcast, EventFeed
-from daemon.model import Cancel, Command, ItemKind, Page, Script, Track
+from daemon.model import Cancel, Command, DayPlan, Instant, ItemKind, Page, Script, Track
 from daemon.paging import Measure, make_page, preview
 from daemon.policy import QUEUE_FULL
 from daemon.previewer import Previewer
@@ -77,6 +77,14 @@ __all__ = ["Desk", "DeskSettings"]
 
 _SAME_PAGE_SECONDS = 120.0  # the same page by the same person within this is a retry
 QUEUE_RETRY_SECONDS = 120  # Retry-After of a page refused for a full queue
+
+
+def _closed(plan: DayPlan, now: Instant) -> str:
+    """Why no page can go out at `now` (B16), for the phone; "" while the store is open."""
+    if plan.open_at(now):
+        return ""
+    hours = "-".join(f"{to_local(t, plan.zone):%H:%M}" for t in (plan.opening, plan.closing))
+    return f"现在不在营业时间({hours}),找人广播发不出去(B16);紧急情况请用紧急广播。"
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,11 +163,7 @@ class Desk:
             raise Refused(refusal.code, refusal.message, refusal.field) from None
 
     def paging_closed(self) -> str:
-        plan = self.station.plan
-        if plan.open_at(self._clock()):
-            return ""
-        hours = "-".join(f"{to_local(t, plan.zone):%H:%M}" for t in (plan.opening, plan.closing))
-        return f"现在不在营业时间({hours}),找人广播发不出去(B16);紧急情况请用紧急广播。"
+        return _closed(self.station.plan, self._clock())
 
     def submit_page(
         self,
@@ -182,9 +186,9 @@ class Desk:
             return self._view(earlier), False
         if store.pages_since(user.id, now - 60) >= self.settings.pages_per_minute:
             raise TooMany("too_many_pages", "一分钟内找人广播太多,请稍后再试。", 60)
-        if closed := self.paging_closed():
-            raise Conflict("closed", closed)
         plan = self.station.plan
+        if closed := _closed(plan, now):
+            raise Conflict("closed", closed)
         page_id = f"p{plan.day:%Y%m%d}-{secrets.token_hex(4)}"
         audio = None if recording is None else _decoded(recording)
         made = self._make(page, page_id, user, audio)

@@ -208,9 +208,9 @@ class InsertQueue:
         missed while the service was down, for the engine to log as skipped (once: a slot
         the log already shows skipped, by an earlier restart or at its time, is settled)."""
         done = self._done = _aired_slots(aired)
-        cut = {(e.ref, e.due_at) for e in aired if e.source is Source.FIXED and e.interrupted}
-        skipped = (e for e in aired if e.source is Source.FIXED and e.kind is ItemKind.SKIPPED)
-        settled = {(e.ref, e.due_at) for e in skipped}
+        fixed = [e for e in aired if e.source is Source.FIXED]
+        cut = {(e.ref, e.due_at) for e in fixed if e.interrupted}
+        settled = {(e.ref, e.due_at) for e in fixed if e.kind is ItemKind.SKIPPED}
         missed: list[Insert] = []
         kept: deque[FixedSlot] = deque()
         for slot in self._future:

@@ -35,15 +35,15 @@ the follower and the decode reader and orders threads at the 10 they ask for the
 - unpaced: a sink calling pull(480) in a loop as fast as the CPU allows, from one thread
   (before each call, outside the timed window, it waits until the decode thread has the
   period's frames of the item on air ready, as 10 ms of real time would give it; the waits
-  are counted; and it paces itself at real time, as the device does, for a second of audio
-  after each command (the follower's forecast, the files it opens) and while a file opened
-  has no frames ready yet (its opening and first chunk in the decode process), which flat
-  out would pass in milliseconds of audio: before 2026-12-04 it did not, and an urgent
-  page's intro, starting 0.24 s of audio after its command, was not ready and played 4 ms
-  of silence in every run); it tells
-  `Live` it is real time, so
-  that the feeds are read as the device reads them (never waiting: a view of the ring,
-  silence counted if the decoder is behind;
+  are counted; and before a period that reaches the playout's next event (an item's end,
+  a cut) it lets the follower replay what the audio thread handed it (an item's start, a
+  command: its forecast picks the file to open next) and each file opened get its first
+  frames, as a device in real time gives them the item's whole length where flat out a
+  short item passes in milliseconds: before 2026-12-04 it did not, and in every recorded
+  run a file was not ready when its item started (an urgent page's intro, 0.24 s of audio
+  after its command, in the probe that found it) and played 4-8 ms of silence); it tells
+  `Live` it is real time, so that the feeds are read as the device reads them (never
+  waiting: a view of the ring, silence counted if the decoder is behind;
   before 2026-12-02 it said it was not, and every read took the blocking feeds' path, a
   lock shared with the decode thread the device's reads never take),
   over --from to --to (default 12:00-17:00, five hours of audio: the last two of the
@@ -152,7 +152,6 @@ from daemon.audio.decode import Decoder  # noqa: E402
 from daemon.audio.feed import Feed  # noqa: E402
 from daemon.audio.format import RATE, Block  # noqa: E402
 from daemon.audio.levels import UNITY, Level  # noqa: E402
-from daemon.audio.mixer import Mixer  # noqa: E402
 from daemon.audio.realtime import go_realtime  # noqa: E402
 from daemon.audio.sinks import DeviceSink, Pull  # noqa: E402
 from daemon.catalog.media import MediaCache  # noqa: E402
@@ -186,7 +185,6 @@ SONGS = 2000  # entries per daypart in the timed day
 FEWER = 500  # the reference's smaller day
 PERIOD = 480  # frames a device period asks for (10 ms at 48 kHz)
 PERIOD_NS = 10_000_000
-AFTER_COMMAND = RATE  # frames the unpaced sink plays at real time after each command (1 s)
 TARGET_MS = 2.0
 TAIL_MS = 1.0  # "the tail": callbacks over this
 SLOWEST = 5  # described one by one
@@ -450,7 +448,6 @@ class Recorder:
         self.voluntary: Array = np.zeros(capacity, np.int64)  # preempted / blocked (the GIL)
         self.n = 0
         self.audio_thread = 0
-        self.submitted = -AFTER_COMMAND  # the frame at which the driver last submitted
         self.gate = threading.Semaphore(0)
         self.live: Live | None = None
         self._gates = list(gates)
@@ -493,7 +490,6 @@ class Recorder:
                     self.audio_thread = threading.get_ident()
             while gate is not None and program.pos >= gate:
                 self.gate.release()
-                self.submitted = program.pos
                 gate = gates.pop(0) if gates else None
             return block
 
@@ -514,49 +510,69 @@ class Flat:
         self._stopped = threading.Event()
         self.waits = 0  # periods before which the decode thread was not ready yet
         self.waited = 0.0  # seconds of those waits (outside the timed calls)
-        self.real_time = 0  # periods played at real time (`_in_real_time`)
+        self.settled = 0  # periods before which it let the follower and decoder settle
+        self.settling = 0.0  # seconds of those waits (outside the timed calls)
         self._opening: list[Feed] = []  # files opened whose first frames were not ready yet
+        self._handed = self._replayed = 0  # batches of inputs given to the follower, replayed
 
     def play(self, pull: Pull) -> int:
         timed = self.recorder.wrap(pull)
         live = self.recorder.live
         assert live is not None
-        mixer, program, feeder = live.program.mixer, live.program, live.feeder
-        real_open = feeder.open
-
-        def open_noted(
-            path: Path, offset: int = 0, loop: bool = False, level: Level = UNITY
-        ) -> Feed:
-            feed = real_open(path, offset, loop, level)
-            self._opening.append(feed)
-            return feed
-
-        feeder.open = open_noted  # type: ignore[method-assign]
+        self._watch(live)
         self.scheduling = go_realtime()  # as the device's thread asks (daemon/audio/device.py)
         try:
-            return self._loop(timed, mixer, program)
+            return self._loop(timed, live.program)
         finally:
             if hasattr(os, "sched_setscheduler"):  # this thread goes on with the benchmark
                 os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
 
-    def _in_real_time(self, pos: int) -> bool:
-        """Whether the next period plays at real time, as a device's would: for a second of
-        audio after each command (the follower's forecast and the files it opens take wall
-        time), and while a file opened has no frames ready yet (its opening and first chunk
-        in the decode process). Flat out, either would pass in a few milliseconds of audio."""
-        if self._opening:
-            self._opening = [f for f in self._opening if not (f.closed or f.wait(PERIOD, 0.0))]
-        return bool(self._opening) or pos < self.recorder.submitted + AFTER_COMMAND
+    def _watch(self, live: Live) -> None:
+        """Note the files `live` opens and the batches its follower is given and replays."""
+        feeder, playout = live.feeder, live.playout
+        real_open, real_hand_over, real_catch_up = feeder.open, live._hand_over, live._catch_up
 
-    def _loop(self, timed: Pull, mixer: Mixer, program: Program) -> int:
-        played, tick = 0, time.perf_counter()
+        def opened(path: Path, offset: int = 0, loop: bool = False, level: Level = UNITY) -> Feed:
+            feed = real_open(path, offset, loop, level)
+            self._opening.append(feed)
+            return feed
+
+        def hand_over() -> None:  # the audio thread's: a batch with inputs if its journal has
+            self._handed += bool(playout.journal)
+            real_hand_over()
+
+        def replayed(inputs: Sequence[Any]) -> None:
+            real_catch_up(inputs)
+            self._replayed += bool(inputs)
+
+        feeder.open = opened  # type: ignore[method-assign]
+        live._hand_over = hand_over  # type: ignore[method-assign]
+        live._catch_up = replayed  # type: ignore[method-assign]
+
+    def _settle(self, program: Program) -> None:
+        """Before a period that reaches the playout's next event (an item's end, a cut): let
+        the follower replay what the audio thread handed it (an item's start, a command: its
+        forecast picks the file to open next) and each file opened have its first frames
+        (opened and decoded in the decode process). A device in real time gives both the
+        whole item; flat out a short one (an intro) passes in milliseconds."""
+        began = time.perf_counter()
+        deadline = began + 5.0
+        while self._handed > self._replayed and time.perf_counter() < deadline:
+            time.sleep(0.0002)
+        self._opening = [f for f in self._opening if not f.closed]
+        for feed in self._opening:
+            feed.wait(PERIOD, max(0.0, deadline - time.perf_counter()))
+        self._opening = []
+        self.settled += 1
+        self.settling += time.perf_counter() - began
+
+    def _loop(self, timed: Pull, program: Program) -> int:
+        played, mixer = 0, program.mixer
         while not self._stopped.is_set():
-            if self._in_real_time(program.pos):
-                tick += PERIOD / RATE
-                time.sleep(max(0.0, tick - time.perf_counter()))
-                self.real_time += 1
-            else:
-                tick = time.perf_counter()
+            if program._stale or (
+                program._next is not None and program._next <= program.pos + PERIOD
+            ):
+                self._settle(program)
             began = time.perf_counter()
             if not mixer.wait(PERIOD, 0.0):  # what 10 ms of real time gives the decoder
                 mixer.wait(PERIOD, 5.0)
@@ -631,7 +647,7 @@ class Series:
     misses: int
     underruns: tuple[int, int]  # the decoder's: periods short of frames, frames of silence
     waits: tuple[int, float]  # unpaced: periods the sink waited for the decoder, seconds
-    real_time: int  # unpaced: periods played at real time (Flat._in_real_time)
+    settled: tuple[int, float]  # unpaced: periods the sink let settle first, seconds
     others: float  # cores other processes kept busy on average meanwhile
     stolen: float  # cores' worth of time the hypervisor took, on average
     scheduling: str  # what the audio thread ran at (daemon/audio/realtime.py)
@@ -700,13 +716,13 @@ def play(
     hits, misses = live.preloader.hits, live.preloader.misses
     underruns = (live.feeder.underruns, live.feeder.underrun_frames)
     waits = (sink.waits, sink.waited) if isinstance(sink, Flat) else (0, 0.0)
-    real_time = sink.real_time if isinstance(sink, Flat) else 0
+    settled = (sink.settled, sink.settling) if isinstance(sink, Flat) else (0, 0.0)
     timeline = list(live.timeline)
     others = max(0.0, (busy1 - busy0) - (mine1 - mine0)) / took
     stolen = (steal1 - steal0) / took
     return Series(
         begin, end - begin, took, recorder, trace, seen, timeline, sent, hits, misses,
-        underruns, waits, real_time, others, stolen, sink.scheduling,
+        underruns, waits, settled, others, stolen, sink.scheduling,
     )  # fmt: skip
 
 
@@ -965,10 +981,11 @@ def _decoding(s: Series) -> str:
             f"; the unpaced sink waited for decoding before {s.waits[0]:,} periods "
             f"({s.waits[1]:.2f} s in all, untimed)"
         )
-    if s.real_time:
+    if s.settled[0]:
         text += (
-            f"; it played {s.real_time:,} periods at real time (after each command, and while "
-            "a file opened had no frames ready yet)"
+            f"; before the {s.settled[0]:,} periods that reached an item's end or a cut it let "
+            "the follower replay what it had been handed and each file opened get its first "
+            f"frames ({s.settled[1]:.2f} s in all, untimed)"
         )
     return text
 

@@ -67,6 +67,7 @@ class Resampler:
     def _build(self, frame: av.AudioFrame) -> Graph:
         self._mono = frame.layout.nb_channels == 1
         graph = Graph()
+        graph.threads = 1  # its filters run in the decoding thread: no pool of FFmpeg's own
         source = graph.add_abuffer(
             format=frame.format.name, sample_rate=frame.sample_rate, layout=frame.layout.name
         )

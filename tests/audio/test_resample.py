@@ -4,6 +4,7 @@ the audio band stays flat."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import av
@@ -73,3 +74,16 @@ def test_other_rates_too() -> None:
         audio = resampled(sine(rate, 2.0, 0.5, 9000.0), rate)
         assert abs(len(audio) - 2 * RATE) <= 1
         assert largest_other_db(audio, 9000.0) < -120.0
+
+
+def test_resampling_starts_no_threads() -> None:
+    """FFmpeg's filter graph would start a thread a core for each file (nothing to do for
+    them: its audio filters do not thread): the decoding stays on its own thread."""
+    threads = len(os.listdir("/proc/self/task"))
+    resampler = Resampler()
+    frame = av.AudioFrame.from_ndarray(np.zeros((2, 1024), np.float32), "fltp", "stereo")
+    frame.sample_rate = 44100
+    for _ in range(20):
+        resampler.push(frame)
+    assert resampler.pull()  # the graph is built and working
+    assert len(os.listdir("/proc/self/task")) == threads

@@ -515,7 +515,7 @@ class Flat:
         self.waited = 0.0  # seconds of those waits (outside the timed calls)
         self.settled = 0  # periods before which it let the follower and decoder settle
         self.settling = 0.0  # seconds of those waits (outside the timed calls)
-        self._opening: list[Feed] = []  # files opened whose first frames were not ready yet
+        self._opening: list[Feed] = []  # files opened since the last settle
         self._handed = self._replayed = 0  # batches of inputs given to the follower, replayed
 
     def play(self, pull: Pull) -> int:
@@ -552,7 +552,7 @@ class Flat:
         live._hand_over = hand_over  # type: ignore[method-assign]
         live._catch_up = replayed  # type: ignore[method-assign]
 
-    def _settle(self, program: Program) -> None:
+    def _settle(self) -> None:
         """Before a period that reaches the playout's next event (an item's end, a cut): let
         the follower replay what the audio thread handed it (an item's start, a command: its
         forecast picks the file to open next) and each file opened have its first frames
@@ -562,10 +562,10 @@ class Flat:
         deadline = began + 5.0
         while self._handed > self._replayed and time.perf_counter() < deadline:
             time.sleep(0.0002)
-        self._opening = [f for f in self._opening if not f.closed]
-        for feed in self._opening:
-            feed.wait(PERIOD, max(0.0, deadline - time.perf_counter()))
-        self._opening = []
+        opening, self._opening = self._opening, []
+        for feed in opening:
+            if not feed.closed:  # a closed one is never ready
+                feed.wait(PERIOD, max(0.0, deadline - time.perf_counter()))
         self.settled += 1
         self.settling += time.perf_counter() - began
 
@@ -575,7 +575,7 @@ class Flat:
             if program._stale or (
                 program._next is not None and program._next <= program.pos + PERIOD
             ):
-                self._settle(program)
+                self._settle()
             began = time.perf_counter()
             if not mixer.wait(PERIOD, 0.0):  # what 10 ms of real time gives the decoder
                 mixer.wait(PERIOD, 5.0)

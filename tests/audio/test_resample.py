@@ -86,4 +86,4 @@ def test_resampling_starts_no_threads() -> None:
     for _ in range(20):
         resampler.push(frame)
     assert resampler.pull()  # the graph is built and working
-    assert len(os.listdir("/proc/self/task")) == threads
+    assert len(os.listdir("/proc/self/task")) <= threads  # an earlier test's may end meanwhile

@@ -31,6 +31,7 @@ Samples = npt.NDArray[np.float32]
 EDGE_SECONDS = 0.005  # fade every joined piece in and out this long: no click at a join
 ONSET_DB = -50.0  # `started`: the sound begins at the first sample above this level
 ONSET_RAMP = 0.001  # ... faded in over the millisecond before it
+RESAMPLE_FRAME = 8192  # samples a frame handed to swresample
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,15 +141,22 @@ def concat(pieces: list[Audio]) -> Audio:
 
 
 def resample(samples: Samples, rate: int) -> Samples:
-    """Mono float32 samples at `rate` converted to SPEECH_RATE (FFmpeg's swresample)."""
+    """Mono float32 samples at `rate` converted to SPEECH_RATE (FFmpeg's swresample).
+
+    The samples go in frames of at most RESAMPLE_FRAME: swresample's buffers grow with the
+    frame it is given (a minute in one frame took 25 MB beside the output, and left the
+    allocator holding them); the output is the same to the sample either way."""
     if rate == SPEECH_RATE or samples.size == 0:
         return samples.astype(np.float32, copy=False)
     resampler = av.AudioResampler(format="flt", layout="mono", rate=SPEECH_RATE)
-    frame = av.AudioFrame.from_ndarray(
-        np.ascontiguousarray(samples, dtype=np.float32).reshape(1, -1), format="flt", layout="mono"
-    )
-    frame.sample_rate = rate
-    out = [f.to_ndarray()[0] for f in resampler.resample(frame)]
+    data = np.ascontiguousarray(samples, dtype=np.float32).reshape(1, -1)
+    out: list[Samples] = []
+    for start in range(0, data.shape[1], RESAMPLE_FRAME):
+        frame = av.AudioFrame.from_ndarray(
+            data[:, start : start + RESAMPLE_FRAME], format="flt", layout="mono"
+        )
+        frame.sample_rate = rate
+        out += [f.to_ndarray()[0] for f in resampler.resample(frame)]
     out += [f.to_ndarray()[0] for f in resampler.resample(None)]
     return np.concatenate(out).astype(np.float32, copy=False) if out else samples[:0]
 

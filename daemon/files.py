@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -80,7 +79,7 @@ def replace_file(path: Path, write: Callable[[BinaryIO], object]) -> None:
     """Write `path` anew through a temporary file (see the module)."""
     path = Path(path)
     check_target(path)
-    temp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.part")
+    temp = path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}.part")
     try:
         with temp.open("xb") as file:
             write(file)

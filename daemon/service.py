@@ -45,7 +45,6 @@ from daemon.service_log import EventLog, OnAirStatus
 from daemon.speech.speaker import open_speaker
 from daemon.store import Store
 from daemon.timeline import JsonlFile
-from daemon.tls import ensure_self_signed
 
 __all__ = ["DATABASE", "Service", "ServiceError"]
 
@@ -114,6 +113,8 @@ class Service:
             chores = Chores(self.catalog, days, desk, store, accounts, self.notifier, self._clock)
             cert = key = None
             if api.self_signed:
+                from daemon.tls import ensure_self_signed  # cryptography: 8 MB, only for this
+
                 try:
                     made = ensure_self_signed(config.state_dir)
                 except OSError as err:

@@ -1,4 +1,5 @@
-"""The layers hold at run time: a loader loads without the speech front door, numpy or av.
+"""The layers hold at run time: a loader loads without the speech front door, numpy or av;
+the service and its decode process load no library they do not use (memory, issue 9).
 
 Each check imports one module in a fresh interpreter (this one has loaded everything) and
 looks at what else came with it. `lint-imports` (make lint) checks the same statically.
@@ -39,3 +40,15 @@ def test_plain_modules_load_no_audio_and_no_speech_engine(module: str) -> None:
 def test_the_events_loader_does_not_plan_the_day_or_render() -> None:
     loaded = loaded_with("daemon.catalog.events")
     assert {"daemon.dayplan", "daemon.paging", "daemon.speech.recording"} & loaded == set()
+
+
+def test_the_service_loads_cryptography_only_for_a_self_signed_certificate() -> None:
+    """cryptography takes 8 MB resident; most stores serve plain HTTP or their own cert."""
+    assert "cryptography" not in loaded_with("daemon.service")
+
+
+def test_the_decode_process_loads_no_hash_library() -> None:
+    """hashlib maps OpenSSL's libcrypto (4 MB) into a process that only decodes."""
+    assert {"hashlib", "_hashlib", "cryptography"} & loaded_with(
+        "daemon.audio.decode_worker"
+    ) == set()

@@ -13,12 +13,13 @@ It is read from /proc/PID/pagemap (one 64-bit entry per virtual page: bit 63 pre
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["resident_frames", "union_mb"]
+__all__ = ["resident_frames", "union_during", "union_mb"]
 
 PAGE = 4096
 PRESENT = np.uint64(1 << 63)
@@ -51,3 +52,23 @@ def union_mb(pids: Iterable[int]) -> float | None:
     if every.size and not every.any():  # page frame numbers hidden: all read as zero
         return None
     return np.unique(every).size * PAGE / 2**20
+
+
+def union_during(pids: Callable[[], Iterable[int]], action: Callable[[], object]) -> float:
+    """The largest union of resident pages seen while `action` runs (samples back to back,
+    each a few tens of milliseconds: repeat a brief action to be sure of catching it), in
+    MB; 0 where it cannot be taken."""
+    done, most = threading.Event(), [0.0]
+
+    def sample() -> None:
+        while not done.is_set():
+            most[0] = max(most[0], union_mb(pids()) or 0.0)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        action()
+    finally:
+        done.set()
+        sampler.join()
+    return most[0]

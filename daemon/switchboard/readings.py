@@ -1,22 +1,16 @@
 """The readings of a name: every pinyin reading of every character (at most `MAX_READINGS`
 combinations), the surname's own reading first (单 Shàn, 曾 Zēng, 区 Ōu), and the folding
-of what a caller types (full-width, tone marks, ü). Pure."""
+of what a caller types (full-width, tone marks, ü). Pure, but that the first reading of a
+character reads pypinyin's table once, in a process of its own (char_table.py)."""
 
 from __future__ import annotations
 
 import heapq
-import os
 import re
 import unicodedata
 from functools import lru_cache
 
-# Imported as it stands, pypinyin loads its phrase dictionary: 44 MB resident for the life
-# of the service. Names are not phrases, and every reading of every character is indexed
-# anyway (the commonest first), so the phrases would only reorder a few: leave them out.
-os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
-os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")  # and use its dictionary without a copy
-
-from pypinyin import Style, pinyin
+from daemon.switchboard.char_table import char_table
 
 MAX_READINGS = 32
 """Readings (combinations of the readings of each character) indexed per name."""
@@ -66,9 +60,7 @@ def pinyin_key(text: str) -> str:
 @lru_cache(maxsize=8192)
 def _char_readings(ch: str) -> tuple[str, ...]:
     """Every toneless reading of one character, the commonest first; () if it has none."""
-    found = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")
-    readings = [pinyin_key(r) for r in (found[0] if found else []) if r.isascii() and r.isalpha()]
-    return tuple(dict.fromkeys(readings))
+    return tuple(dict.fromkeys(pinyin_key(r) for r in char_table().readings(ch)))
 
 
 def syllable_choices(name: str) -> list[tuple[str, ...]]:

@@ -30,7 +30,7 @@ from fastapi import FastAPI
 
 from api import create_app
 from daemon.accounts import Accounts
-from daemon.allocator import give_big_blocks_back
+from daemon.allocator import tune_allocator
 from daemon.audio.sinks import DeviceSink, open_sink
 from daemon.catalog.config import Config
 from daemon.catalog.load import Catalog
@@ -80,7 +80,7 @@ class Service:
         # each numpy call it makes on a whole block (each gives the GIL away for its length):
         # 0.1 ms each keeps a dozen of them under 2 ms (bench/RESULTS.md, 2026-12-03 evening).
         sys.setswitchinterval(SWITCH_INTERVAL)
-        give_big_blocks_back()  # a password hash's 19 MiB leaves with the sign-in
+        tune_allocator()  # a password hash's 19 MiB leaves with the sign-in; few arenas
         config, api = self.config, self.config.service.api
         listening = _listen(api.host, api.port)
         store = Store(config.state_dir / DATABASE)

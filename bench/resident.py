@@ -62,7 +62,11 @@ def union_during(pids: Callable[[], Iterable[int]], action: Callable[[], object]
 
     def sample() -> None:
         while not done.is_set():
-            most[0] = max(most[0], union_mb(pids()) or 0.0)
+            try:
+                group = list(pids())
+            except OSError:  # a process of the group ended while it was listed: again
+                continue
+            most[0] = max(most[0], union_mb(group) or 0.0)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()

@@ -7,9 +7,10 @@ process of its own (`python -m daemon.switchboard.char_table` writes it to stand
 output), and kept here as the sorted code points, an index per code point into the 5,200
 distinct readings, and those readings: under 1 MB.
 
-Format on the pipe: HEADER (characters n, distinct readings m), n little-endian uint32 code
-points in ascending order, n uint16 indices, then the m readings as ASCII, one a line,
-each the character's readings joined by commas, the commonest first ("" for none).
+Format on the pipe (between two processes of this Python: native byte order): HEADER
+(characters n, distinct readings m), n uint32 code points in ascending order, n uint16
+indices, then the m readings as ASCII, one a line, each the character's readings joined by
+commas, the commonest first ("" for none).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from functools import cache
 
 __all__ = ["CharTable", "char_table"]
 
-HEADER = struct.Struct("<II")
+HEADER = struct.Struct("=II")
 
 
 class CharTable:
@@ -40,9 +41,6 @@ class CharTable:
         self._index.frombytes(data[at : at + 2 * count])
         at += 2 * count
         lines = data[at:].decode("ascii").split("\n")
-        if sys.byteorder != "little":
-            self._codes.byteswap()
-            self._index.byteswap()
         if len(lines) != distinct or len(self._codes) != count or len(self._index) != count:
             raise ValueError("the character table is cut short")
         self._readings = [tuple(line.split(",")) if line else () for line in lines]
@@ -86,12 +84,14 @@ def _from_pypinyin() -> bytes:
         joined.append(",".join(dict.fromkeys(readings)))
     distinct = sorted(set(joined))
     place = {readings: n for n, readings in enumerate(distinct)}
-    out = array("I", codes), array("H", (place[r] for r in joined))
-    if sys.byteorder != "little":
-        for part in out:
-            part.byteswap()
+    index = array("H", (place[r] for r in joined))
     text = "\n".join(distinct).encode("ascii")
-    return HEADER.pack(len(codes), len(distinct)) + out[0].tobytes() + out[1].tobytes() + text
+    return (
+        HEADER.pack(len(codes), len(distinct))
+        + array("I", codes).tobytes()
+        + index.tobytes()
+        + text
+    )
 
 
 if __name__ == "__main__":

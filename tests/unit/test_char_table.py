@@ -44,7 +44,7 @@ def test_surnames_have_all_their_readings() -> None:
 
 
 def test_a_table_cut_short_is_refused() -> None:
-    data = HEADER.pack(2, 1) + (0x4E00).to_bytes(4, "little")
+    data = HEADER.pack(2, 1) + (0x4E00).to_bytes(4, sys.byteorder)
     with pytest.raises(ValueError, match="cut short"):
         CharTable(data)
 
